@@ -1,0 +1,388 @@
+"""Split `.mlsd` text into tokens, with exact spans, collecting lexical problems.
+
+The language has three lexical modes: names and arrows (the default), free text after a
+`:` (descriptions and edge labels run to the end of the statement), and attribute lists
+inside `[...]` (values run to the next `;` or `]`, and may span lines). Directives (`@key
+value`) take the rest of their line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .errors import Diagnostic, Severity, Span
+
+
+class Tok(Enum):
+    """What a token is."""
+
+    NAME = "name"
+    STRING = "quoted name"
+    ARROW = "arrow"
+    COMMA = "','"
+    COLON = "':'"
+    TEXT = "text"
+    ATTRS = "attribute list"
+    LBRACE = "'{'"
+    RBRACE = "'}'"
+    END = "end of statement"
+    DIRECTIVE = "directive"
+    EOF = "end of file"
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One `key: value` of an attribute list. `raw` keeps quotes, for comma-separated lists."""
+
+    key: str
+    value: str
+    raw: str
+    key_span: Span
+    value_span: Span
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token. `value` is the text it stands for (unquoted, whitespace collapsed)."""
+
+    kind: Tok
+    value: str
+    span: Span
+    arrow: str = ""
+    """For ARROW: the canonical arrow (`->`, `<-`, `<->` or `--`)."""
+    attrs: tuple[Attr, ...] = ()
+    """For ATTRS: the attributes in the order written."""
+    key: str = ""
+    """For DIRECTIVE: the directive's name, without `@`."""
+
+
+# An arrow: `->`, `<-`, `<->`, `--`, and the spellings other diagram languages use.
+_ARROW = r"<-+>?|-+>|-{2,}|<=+>|=+>|[→←↔]"
+_ARROW_RE = re.compile(_ARROW)
+_NAME_RE = re.compile(rf'(?:(?!{_ARROW})[^\n;:,{{}}\[\]#"])+')
+_BLANK_RE = re.compile(r"[ \t\r\f\v]+")
+_COMMENT_RE = re.compile(r"#[^\n]*")
+_STRING_RE = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)"')
+_UNESCAPE_RE = re.compile(r'\\(["\\])')
+_TEXT_CHUNK_RE = re.compile(r'[^\n;#{}"]+')
+_VALUE_CHUNK_RE = re.compile(r'[^\n;\]{}#"]+')
+_KEY_RE = re.compile(r'[^\n:;\[\]{}#"]+')
+_DIRECTIVE_KEY_RE = re.compile(r"@([^\s#]*)")
+_DIRECTIVE_CHUNK_RE = re.compile(r'[^\n#"]+')
+_LONE_ANGLE_RE = re.compile(r"(?:^|(?<=\s))[<>](?=\s|$)")
+_SPACES_RE = re.compile(r"\s+")
+_ATTR_GAP_RE = re.compile(r"[\s;]+|#[^\n]*")
+
+_CANONICAL_ARROWS = {"->", "<-", "<->", "--"}
+
+
+def canonical_arrow(text: str) -> str:
+    """The canonical form of an arrow as written (`-->` is `->`, `<--` is `<-`, `---` is `--`)."""
+    if text in ("→",):
+        return "->"
+    if text in ("←",):
+        return "<-"
+    if text in ("↔",):
+        return "<->"
+    left, right = text.startswith("<"), text.endswith(">")
+    if left and right:
+        return "<->"
+    if left:
+        return "<-"
+    if right:
+        return "->"
+    return "--"
+
+
+def collapse(text: str) -> str:
+    """Surrounding whitespace dropped, inner runs of whitespace as one space."""
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def unescape(body: str) -> str:
+    """The content of a quoted string: `\\"` and `\\\\` are its only escapes."""
+    return _UNESCAPE_RE.sub(r"\1", body)
+
+
+@dataclass
+class _Lines:
+    starts: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        return cls([0] + [m.end() for m in re.finditer(r"\n", text)])
+
+    def span(self, start: int, end: int) -> Span:
+        line = bisect.bisect_right(self.starts, start)
+        return Span(start, end, line, start - self.starts[line - 1] + 1)
+
+
+@dataclass
+class Tokenizer:
+    """Turns source text into a list of tokens; problems go to `diagnostics`."""
+
+    text: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lines = _Lines.of(self.text)
+        self._tokens: list[Token] = []
+        self._pos = 0
+        self._at_statement_start = True
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of text[start:end] with its line and column."""
+        return self._lines.span(start, end)
+
+    def _report(self, severity: Severity, message: str, start: int, end: int, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(severity, message, self.span(start, end), hint))
+
+    def _emit(self, token: Token) -> None:
+        self._tokens.append(token)
+        self._at_statement_start = token.kind in (Tok.END, Tok.LBRACE, Tok.RBRACE)
+
+    def _simple(self, kind: Tok, value: str, start: int, end: int) -> None:
+        self._emit(Token(kind, value, self.span(start, end)))
+
+    def _scan_string(self, pos: int) -> tuple[str, int]:
+        """Read the quoted string opening at `pos`; returns its content and the end offset.
+
+        A quote must close on its own line; an unclosed one is reported where it opens and
+        taken to run to the end of the line, so the rest of the file is still checked.
+        """
+        match = _STRING_RE.match(self.text, pos)
+        if match:
+            return unescape(match.group(1)), match.end()
+        line_end = self.text.find("\n", pos)
+        line_end = len(self.text) if line_end < 0 else line_end
+        self._report(
+            "error",
+            "this quote is never closed",
+            pos,
+            pos + 1,
+            'add the closing \'"\' on the same line',
+        )
+        return unescape(self.text[pos + 1 : line_end]), line_end
+
+    def _scan_free_text(
+        self, pos: int, chunk: re.Pattern[str], stops: str
+    ) -> tuple[str, str, Span, int]:
+        """Read text up to one of `stops` outside quotes, skipping `#` comments.
+
+        Returns (value, raw, span, stop): a text that is one quoted string stands for its
+        content; any other text for itself as written, whitespace collapsed, quotes kept.
+        `raw` is the text as written (for comma-separated lists); `stop` where reading ended.
+        """
+        text = self.text
+        pieces: list[tuple[str, str | None]] = []  # (as written, content if quoted)
+        first: int | None = None
+        last = pos
+        while pos < len(text) and text[pos] not in stops:
+            ch = text[pos]
+            if ch == '"':
+                content, after = self._scan_string(pos)
+                pieces.append((text[pos:after], content))
+                first = pos if first is None else first
+                pos = last = after
+            elif ch == "#":
+                pos = self._comment(pos)
+            elif ch == "\n":  # a stop everywhere but inside `[...]`, where it is a space
+                pieces.append((" ", None))
+                pos += 1
+            else:
+                match = chunk.match(text, pos)
+                assert match is not None
+                written = match.group()
+                pieces.append((written, None))
+                if written.strip():
+                    if first is None:
+                        first = pos + len(written) - len(written.lstrip())
+                    last = pos + len(written.rstrip())
+                pos = match.end()
+        raw = "".join(written for written, _ in pieces).strip()
+        written_parts = [(w, c) for w, c in pieces if w.strip()]
+        if len(written_parts) == 1 and written_parts[0][1] is not None:
+            value = written_parts[0][1]
+        else:
+            value = collapse(raw)
+        start = pos if first is None else first
+        return value, raw, self.span(start, max(start, last)), pos
+
+    # -- modes -----------------------------------------------------------------------------
+
+    def tokenize(self) -> list[Token]:
+        """Every token of the text, ending with EOF."""
+        text = self.text
+        handlers: dict[str, Callable[[int], int]] = {
+            "\n": self._end,
+            ";": self._end,
+            "{": self._brace,
+            "}": self._brace,
+            ",": self._comma,
+            ":": self._colon,
+            "[": self._attrs,
+            "]": self._stray_bracket,
+            '"': self._string,
+            "#": self._comment,
+        }
+        pos = 0
+        while pos < len(text):
+            handler = handlers.get(text[pos])
+            if handler is not None:
+                pos = handler(pos)
+            elif blank := _BLANK_RE.match(text, pos):
+                pos = blank.end()
+            elif text[pos] == "@" and self._at_statement_start:
+                pos = self._directive(pos)
+            elif arrow := _ARROW_RE.match(text, pos):
+                pos = self._arrow(arrow)
+            else:
+                name = _NAME_RE.match(text, pos)
+                assert name is not None, "every other character starts a name"
+                pos = self._name(name)
+        self._simple(Tok.EOF, "", len(text), len(text))
+        return self._tokens
+
+    def _end(self, pos: int) -> int:
+        self._simple(Tok.END, self.text[pos], pos, pos + 1)
+        return pos + 1
+
+    def _brace(self, pos: int) -> int:
+        kind = Tok.LBRACE if self.text[pos] == "{" else Tok.RBRACE
+        self._simple(kind, self.text[pos], pos, pos + 1)
+        return pos + 1
+
+    def _comma(self, pos: int) -> int:
+        self._simple(Tok.COMMA, ",", pos, pos + 1)
+        return pos + 1
+
+    def _comment(self, pos: int) -> int:
+        match = _COMMENT_RE.match(self.text, pos)
+        assert match is not None
+        return match.end()
+
+    def _string(self, pos: int) -> int:
+        value, end = self._scan_string(pos)
+        self._simple(Tok.STRING, value, pos, end)
+        return end
+
+    def _stray_bracket(self, pos: int) -> int:
+        self._report(
+            "error", "this ']' closes nothing", pos, pos + 1, "remove it, or add the '[' it closes"
+        )
+        return pos + 1
+
+    def _arrow(self, match: re.Match[str]) -> int:
+        written = match.group()
+        canonical = canonical_arrow(written)
+        if written not in _CANONICAL_ARROWS:
+            self._report(
+                "warning",
+                f"'{written}' is read as '{canonical}'",
+                match.start(),
+                match.end(),
+                f"write '{canonical}', the arrow of this language",
+            )
+        span = self.span(match.start(), match.end())
+        self._emit(Token(Tok.ARROW, written, span, arrow=canonical))
+        return match.end()
+
+    def _name(self, match: re.Match[str]) -> int:
+        raw = match.group()
+        start = match.start() + len(raw) - len(raw.lstrip())
+        end = match.end() - (len(raw) - len(raw.rstrip()))
+        for angle in _LONE_ANGLE_RE.finditer(raw):
+            where = match.start() + angle.start()
+            self._report(
+                "warning",
+                f"'{angle.group()}' is kept as part of the name '{collapse(raw)}'",
+                where,
+                where + 1,
+                f"did you mean '{'->' if angle.group() == '>' else '<-'}'?",
+            )
+        self._simple(Tok.NAME, collapse(raw), start, end)
+        return match.end()
+
+    def _colon(self, pos: int) -> int:
+        self._simple(Tok.COLON, ":", pos, pos + 1)
+        value, _raw, span, stop = self._scan_free_text(pos + 1, _TEXT_CHUNK_RE, "\n;{}")
+        if value:
+            self._emit(Token(Tok.TEXT, value, span))
+        return stop
+
+    def _directive(self, pos: int) -> int:
+        key_match = _DIRECTIVE_KEY_RE.match(self.text, pos)
+        assert key_match is not None
+        value, _raw, _span, stop = self._scan_free_text(
+            key_match.end(), _DIRECTIVE_CHUNK_RE, "\n"
+        )
+        span = self.span(pos, key_match.end())
+        self._emit(Token(Tok.DIRECTIVE, value, span, key=key_match.group(1)))
+        return stop
+
+    def _attrs(self, pos: int) -> int:
+        """An attribute list: `[key: value; key: value]`, possibly over several lines."""
+        text = self.text
+        open_pos = pos
+        pos += 1
+        attrs: list[Attr] = []
+        while True:
+            while pos < len(text) and (gap := _ATTR_GAP_RE.match(text, pos)):
+                pos = gap.end()
+            if pos >= len(text) or text[pos] in "{}":
+                self._report(
+                    "error",
+                    "this '[' is never closed",
+                    open_pos,
+                    open_pos + 1,
+                    "close the attribute list with ']'",
+                )
+                break
+            if text[pos] == "]":
+                pos += 1
+                break
+            key_match = _KEY_RE.match(text, pos)
+            if key_match is None or pos + len(key_match.group()) >= len(text) or (
+                text[key_match.end()] != ":"
+            ):
+                end = key_match.end() if key_match else pos + 1
+                key = collapse(text[pos:end])
+                self._report(
+                    "error",
+                    f"attribute '{key}' has no value" if key else "expected an attribute key",
+                    pos,
+                    max(pos + 1, end - (len(text[pos:end]) - len(text[pos:end].rstrip()))),
+                    "write attributes as `key: value`, separated by ';', e.g. `kind: store`",
+                )
+                _v, _r, _s, pos = self._scan_free_text(end, _VALUE_CHUNK_RE, ";]{}")
+                continue
+            written_key = key_match.group()
+            key = collapse(written_key)
+            key_span = self.span(pos, pos + len(written_key.rstrip()))
+            value, raw, value_span, pos = self._scan_free_text(
+                key_match.end() + 1, _VALUE_CHUNK_RE, ";]{}"
+            )
+            if value:
+                attrs.append(Attr(key, value, raw, key_span, value_span))
+            else:
+                self._report(
+                    "error",
+                    f"attribute '{key}' has no value",
+                    key_span.start,
+                    key_match.end() + 1,
+                    f"write a value after '{key}:', or remove it",
+                )
+        self._emit(Token(Tok.ATTRS, "", self.span(open_pos, pos), attrs=tuple(attrs)))
+        return pos
+
+
+def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
+    """The tokens of `text` and the lexical problems found on the way."""
+    tokenizer = Tokenizer(text)
+    return tokenizer.tokenize(), tokenizer.diagnostics

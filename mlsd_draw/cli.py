@@ -1,0 +1,216 @@
+"""The `mlsd-draw` command: parses arguments, calls the library, formats what it returns.
+
+Exit status: 0 success; 1 the answer is "no" (a file `fmt --check` would change);
+2 bad input or usage (a parse error, a missing file, an unknown format).
+Heavy modules (networkx, graphviz) are imported inside the commands that need them, so
+`mlsd-draw --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import Diagnostic, MlsdDrawError, ParseError, render_diagnostics
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NO, EXIT_ERROR = 0, 1, 2
+
+
+def _colour(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _echo_diagnostics(diagnostics: Sequence[Diagnostic], source: str, path: str) -> None:
+    if not diagnostics:
+        return
+    text = render_diagnostics(diagnostics, source, path)
+    if _colour(sys.stderr):
+        text = text.replace(": error: ", ": " + click.style("error", fg="red", bold=True) + ": ")
+        text = text.replace(": warning: ", ": " + click.style("warning", fg="yellow") + ": ")
+    click.echo(text, err=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _report_parse_error(error: ParseError) -> None:
+    _echo_diagnostics(error.diagnostics, error.source, error.path)
+    warnings = len(error.diagnostics) - len(error.errors)
+    summary = f"{error.path}: {_plural(len(error.errors), 'error')}"
+    if warnings:
+        summary += f", {_plural(warnings, 'warning')}"
+    click.echo(summary, err=True)
+
+
+def handles_errors(command: F) -> F:
+    """Turn mlsd-draw errors into a clear message on stderr and exit status 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ParseError as error:
+            _report_parse_error(error)
+            sys.exit(EXIT_ERROR)
+        except MlsdDrawError as error:
+            prefix = click.style("error", fg="red", bold=True) if _colour(sys.stderr) else "error"
+            click.echo(f"{prefix}: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mlsd-draw")
+def cli() -> None:
+    """Drill ML system design architectures from memory.
+
+    Write an architecture in the .mlsd language (`A -> B -> C`), check it, format it,
+    draw it.
+
+    Example: mlsd-draw show attempt.mlsd -o attempt.svg
+    """
+
+
+def _load(path: str) -> tuple[Any, str, str]:
+    """Parse a file, printing its warnings; returns the diagram, its display name and text."""
+    from .language import parse, read_source
+
+    name, text = read_source(path)
+    diagram = parse(text, path=name)
+    _echo_diagnostics(diagram.warnings, text, name)
+    return diagram, name, text
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+def check(files: tuple[str, ...]) -> None:
+    """Check diagram files and print one summary line each.
+
+    Every error and warning is printed with its line and a caret; `-` reads standard
+    input. Exit status 2 if any file has an error.
+
+    Example: mlsd-draw check attempt.mlsd
+    """
+    from .language import parse, read_source
+
+    failed = False
+    for path in files:
+        try:
+            name, text = read_source(path)
+            diagram = parse(text, path=name)
+        except ParseError as error:
+            _report_parse_error(error)
+            failed = True
+            continue
+        except MlsdDrawError as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+            continue
+        _echo_diagnostics(diagram.warnings, text, name)
+        click.echo(
+            f"{name}: ok, {_plural(len(diagram.nodes), 'component')}, "
+            f"{_plural(len(diagram.edges), 'edge')}, {_plural(len(diagram.groups), 'group')}, "
+            f"{_plural(len(diagram.warnings), 'warning')}"
+        )
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--write", "-w", is_flag=True, help="Replace the file with its canonical form.")
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the file is not canonical.")
+@handles_errors
+def fmt(file: str, write: bool, check_only: bool) -> None:
+    """Print the canonical text of a diagram file.
+
+    Groups are indented, each component with attributes is declared once in its group,
+    edges are written as chains. Parsing the result gives the same diagram.
+
+    Example: mlsd-draw fmt attempt.mlsd --write
+    """
+    from .formatting import format_diagram
+    from .files import write_text_atomically
+
+    diagram, name, text = _load(file)
+    formatted = format_diagram(diagram)
+    if check_only:
+        if formatted != text:
+            click.echo(f"{name}: would be reformatted", err=True)
+            sys.exit(EXIT_NO)
+        return
+    if write:
+        if file == "-":
+            raise click.UsageError("--write needs a file, not standard input")
+        if formatted != text:
+            write_text_atomically(Path(file), formatted)
+            click.echo(f"{name}: reformatted", err=True)
+        return
+    click.echo(formatted, nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Image to write; the extension picks the format: .svg, .png, .pdf or .dot. "
+    "Default: FILE with .svg.",
+)
+@handles_errors
+def show(file: str, output: str | None) -> None:
+    """Draw one diagram with Graphviz and print the path of the image.
+
+    SVG works after a plain pip install; PNG and PDF need the system Graphviz.
+
+    Example: mlsd-draw show attempt.mlsd -o attempt.png
+    """
+    from .rendering import diagram_to_dot, output_format, write_image
+
+    diagram, _name, _text = _load(file)
+    if output is None:
+        if file == "-":
+            raise click.UsageError("reading standard input: choose the image with -o")
+        output = str(Path(file).with_suffix(".svg"))
+    target = Path(output)
+    output_format(target)  # reject an unknown extension before any work
+    written = write_image(diagram_to_dot(diagram), target)
+    click.echo(str(written))
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default="mlsd-draw-demo",
+    show_default=True,
+    help="Folder for the demo's files.",
+)
+@handles_errors
+def demo(output_dir: str) -> None:
+    """Run the main job on a bundled example and print the image it writes.
+
+    Example: mlsd-draw demo
+    """
+    from .demo import run_demo
+
+    for path in run_demo(Path(output_dir)):
+        click.echo(str(path))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `mlsd-draw` console script."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="mlsd-draw")

@@ -1,0 +1,91 @@
+"""One error hierarchy for mlsd-draw, and the diagnostics a parse produces.
+
+Every error the tool raises on bad input derives from :class:`MlsdDrawError`; the CLI
+prints it and exits with status 2. Problems found in a diagram file are
+:class:`Diagnostic` values that carry their :class:`Span`, so they can be shown with
+the source line and a caret under the exact place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of source text: character offsets plus the 1-based line and column of its start."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a diagram file: an error (the file is rejected) or a warning."""
+
+    severity: Severity
+    message: str
+    span: Span
+    hint: str = ""
+
+    def render(self, source: str, path: str) -> str:
+        """The problem as a person reads it: `FILE:LINE:COL: severity: message`, the line, a caret."""
+        header = f"{path}:{self.span.line}:{self.span.column}: {self.severity}: {self.message}"
+        lines = source.splitlines() or [""]
+        if self.span.line > len(lines):
+            return header
+        text = lines[self.span.line - 1]
+        line_end_offset = self.span.start - (self.span.column - 1) + len(text)
+        width = max(1, min(self.span.end, line_end_offset) - self.span.start)
+        number = str(self.span.line)
+        # Tabs keep their width under the caret so it lines up in any terminal.
+        lead = "".join("\t" if ch == "\t" else " " for ch in text[: self.span.column - 1])
+        caret = f"{lead}{'^' * width}"
+        if self.hint:
+            caret = f"{caret} {self.hint}"
+        return f"{header}\n  {number} | {text}\n  {' ' * len(number)} | {caret}"
+
+
+class MlsdDrawError(Exception):
+    """Base of every error mlsd-draw reports to a person; the CLI exits with status 2 on it."""
+
+
+class ParseError(MlsdDrawError):
+    """A diagram file has errors; it produces no graph.
+
+    Carries every diagnostic of the file (errors and warnings), so one run reports them all.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], source: str, path: str) -> None:
+        self.diagnostics = tuple(diagnostics)
+        self.source = source
+        self.path = path
+        super().__init__(self.render())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """Only the errors, in the order they appear in the file."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    def render(self) -> str:
+        """Every error of the file, each with its source line and caret."""
+        return render_diagnostics(self.errors, self.source, self.path)
+
+
+class RenderError(MlsdDrawError):
+    """A diagram could not be drawn (no Graphviz for the format asked for, or Graphviz failed)."""
+
+
+class UsageError(MlsdDrawError):
+    """The request itself is wrong: an unknown output format, a missing file, an unknown case."""
+
+
+def render_diagnostics(diagnostics: Iterable[Diagnostic], source: str, path: str) -> str:
+    """Several diagnostics, one block each, separated by blank lines."""
+    return "\n\n".join(d.render(source, path) for d in diagnostics)

@@ -1,0 +1,216 @@
+"""Write a diagram back as canonical `.mlsd` text (what `mlsd-draw fmt` prints).
+
+The canonical form: directives first; then, per group (nested groups indented), one line
+per component that carries attributes or a description or that no edge of its group
+mentions, then the nested groups, then the group's edges as `A -> B -> C` chains. An edge
+sits in the innermost group that holds both its ends, so every component is first
+mentioned inside its own group and parsing the output gives the same diagram.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ._tokenizer import collapse
+from .model import Diagram, Edge, Node
+
+_INDENT = "  "
+_NAME_SYNTAX = re.compile(r'[:,{}\[\];#"\n\r]|<-|->|--|=>|[→←↔]|(?:^|\s)[<>](?:\s|$)|^@')
+
+
+def format_name(name: str) -> str:
+    """A component or group name, quoted only where the plain form would read differently."""
+    if name and name == collapse(name) and not _NAME_SYNTAX.search(name):
+        return name
+    return quote(name)
+
+
+def quote(text: str) -> str:
+    """A quoted string: backslashes and quotes escaped, the language's only two escapes."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quote_if_needed(text: str, *, extra: str = "") -> str:
+    """Free text (a description, label, note, directive value), quoted if it needs to be.
+
+    `extra` lists the characters that end the text where it stands (`;` in a statement,
+    `]` in an attribute list, `,` in a list of aliases).
+    """
+    needs = (
+        not text
+        or text != collapse(text)
+        or text.startswith('"')
+        or any(ch in text for ch in '#"\n\r' + extra)
+    )
+    return quote(text) if needs else text
+
+
+def format_number(value: float) -> str:
+    """`3` rather than `3.0`; other numbers as Python writes them briefly."""
+    return f"{value:g}"
+
+
+def _attribute_list(pairs: Iterable[tuple[str, str]]) -> str:
+    items = [f"{key}: {value}" for key, value in pairs]
+    return f" [{'; '.join(items)}]" if items else ""
+
+
+def _unknown(attributes: dict[str, str] | object, known: tuple[str, ...]) -> list[tuple[str, str]]:
+    assert isinstance(attributes, dict)
+    return [(k, quote_if_needed(v, extra=";]{}")) for k, v in attributes.items() if k not in known]
+
+
+_KNOWN = ("aka", "weight", "note", "kind", "label")
+
+
+def format_node(node: Node) -> str:
+    """The declaration of a component: name, attributes, description."""
+    pairs: list[tuple[str, str]] = []
+    if node.kind:
+        pairs.append(("kind", node.kind))
+    if node.weight != 1:
+        pairs.append(("weight", format_number(node.weight)))
+    if node.aliases:
+        aliases = ", ".join(quote_if_needed(a, extra=";]{},") for a in node.aliases)
+        pairs.append(("aka", aliases))
+    if node.note is not None:
+        pairs.append(("note", quote(node.note)))
+    pairs.extend(_unknown(node.attributes, _KNOWN))
+    line = format_name(node.label) + _attribute_list(pairs)
+    if node.description is not None:
+        line += ": " + quote_if_needed(node.description, extra=";{}")
+    return line
+
+
+def _edge_suffix(edge: Edge) -> str:
+    pairs: list[tuple[str, str]] = []
+    if edge.weight != 1:
+        pairs.append(("weight", format_number(edge.weight)))
+    if edge.note is not None:
+        pairs.append(("note", quote(edge.note)))
+    pairs.extend(_unknown(edge.attributes, _KNOWN))
+    text = _attribute_list(pairs)
+    if edge.label is not None:
+        text += ": " + quote_if_needed(edge.label, extra=";{}")
+    return text
+
+
+def _plain(edge: Edge) -> bool:
+    return edge.kind == "directed" and edge.label is None and _edge_suffix(edge) == ""
+
+
+def _edge_lines(edges: list[Edge], labels: dict[str, str]) -> list[str]:
+    """Edges as statements: plain edges joined into chains, the rest one per line."""
+    used = [False] * len(edges)
+    lines = []
+    for i, edge in enumerate(edges):
+        if used[i]:
+            continue
+        used[i] = True
+        if not _plain(edge):
+            arrow = "--" if edge.kind == "undirected" else "->"
+            name_a, name_b = labels[edge.source], labels[edge.target]
+            lines.append(f"{name_a} {arrow} {name_b}{_edge_suffix(edge)}")
+            continue
+        chain = [edge.source, edge.target]
+        while True:
+            nxt = next(
+                (
+                    j
+                    for j in range(len(edges))
+                    if not used[j] and _plain(edges[j]) and edges[j].source == chain[-1]
+                ),
+                None,
+            )
+            if nxt is None:
+                break
+            used[nxt] = True
+            chain.append(edges[nxt].target)
+        lines.append(" -> ".join(labels[n] for n in chain))
+    return lines
+
+
+def format_diagram(diagram: Diagram) -> str:
+    """The canonical text of a diagram; parsing it gives the same diagram back."""
+    out: list[str] = []
+    d = diagram.directives
+    for key, value in (
+        ("case", d.case),
+        ("title", d.title),
+        ("prompt", d.prompt),
+        ("level", d.level),
+        ("source", d.source),
+        *d.extra.items(),
+    ):
+        if value is not None:
+            out.append(f"@{key} {quote_if_needed(value)}")
+
+    labels = {node.id: format_name(node.label) for node in diagram.nodes}
+    group_of = {node.id: node.group for node in diagram.nodes}
+    paths = {g.id: diagram.group_path(g.id) for g in diagram.groups}
+    edges_in: dict[str | None, list[Edge]] = defaultdict(list)
+    for edge in diagram.edges:
+        edges_in[_common_group(group_of[edge.source], group_of[edge.target], paths)].append(edge)
+    mentioned_in: dict[str | None, set[str]] = {
+        scope: {end for e in edges for end in e.key} for scope, edges in edges_in.items()
+    }
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for group in diagram.groups:
+        children[group.parent].append(group.id)
+    nodes_in: dict[str | None, list[Node]] = defaultdict(list)
+    for node in diagram.nodes:
+        nodes_in[node.group].append(node)
+
+    def block(scope: str | None, depth: int) -> list[str]:
+        pad = _INDENT * depth
+        sections: list[list[str]] = []
+        mentioned = mentioned_in.get(scope, set())
+        declared = [
+            pad + format_node(n)
+            for n in nodes_in[scope]
+            if n.id not in mentioned or format_node(n) != labels[n.id]
+        ]
+        if declared:
+            sections.append(declared)
+        for child in children[scope]:
+            group = diagram.group(child)
+            pairs: list[tuple[str, str]] = []
+            if group.aliases:
+                aliases = ", ".join(quote_if_needed(a, extra=";]{},") for a in group.aliases)
+                pairs.append(("aka", aliases))
+            if group.note is not None:
+                pairs.append(("note", quote(group.note)))
+            pairs.extend(_unknown(group.attributes, _KNOWN))
+            head = f"{pad}{format_name(group.name)}{_attribute_list(pairs)} {{"
+            sections.append([head, *block(child, depth + 1), pad + "}"])
+        edge_lines = [pad + line for line in _edge_lines(edges_in.get(scope, []), labels)]
+        if edge_lines:
+            sections.append(edge_lines)
+        lines: list[str] = []
+        for section in sections:
+            if lines:
+                lines.append("")
+            lines.extend(section)
+        return lines
+
+    body = block(None, 0)
+    if out and body:
+        out.append("")
+    out.extend(body)
+    return "\n".join(out) + "\n"
+
+
+def _common_group(
+    a: str | None, b: str | None, paths: dict[str, tuple[str, ...]]
+) -> str | None:
+    """The innermost group that holds both `a` and `b` (None: the top level)."""
+    path_a = paths[a] if a is not None else ()
+    path_b = paths[b] if b is not None else ()
+    common: str | None = None
+    for x, y in zip(path_a, path_b):
+        if x != y:
+            break
+        common = x
+    return common

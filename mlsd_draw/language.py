@@ -1,0 +1,658 @@
+"""Parse `.mlsd` text into a :class:`~mlsd_draw.model.Diagram`.
+
+The grammar, over the tokens of :mod:`mlsd_draw._tokenizer`::
+
+    file       = directive* statement*
+    statement  = group_open | '}' | chain | END
+    group_open = ref ATTRS? '{'
+    chain      = items (ARROW items)* ATTRS? (':' TEXT)?
+    items      = item (',' item)*
+    item       = ref ATTRS?
+    ref        = NAME | STRING
+
+A `[...]` at the very end of a chain with arrows belongs to its edges; one after a name
+that more of the statement follows belongs to that node. Every problem of the file is
+collected; any error means no diagram (:class:`~mlsd_draw.errors.ParseError`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._tokenizer import Attr, Tok, Token, collapse, tokenize
+from .errors import Diagnostic, ParseError, Severity, Span, UsageError
+from .model import NODE_KINDS, Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+
+DIRECTIVES = ("case", "title", "prompt", "level", "source")
+NODE_KEYS = ("kind", "weight", "aka", "note")
+EDGE_KEYS = ("weight", "note", "label")
+GROUP_KEYS = ("aka", "note")
+ALL_KEYS = ("aka", "weight", "note", "kind", "label")
+
+
+def parse(text: str, *, path: str = "<string>") -> Diagram:
+    """Parse diagram text; raise ParseError listing every error if there is any.
+
+    Warnings of a file that parses are kept in `Diagram.warnings`.
+    """
+    return _Parser(text, path).parse()
+
+
+def parse_file(path: str | Path) -> Diagram:
+    """Parse a `.mlsd` file (UTF-8); `-` reads standard input."""
+    name, text = read_source(path)
+    return parse(text, path=name)
+
+
+def read_source(path: str | Path) -> tuple[str, str]:
+    """The display name and text of a file, or of standard input for `-`."""
+    import sys
+
+    if str(path) == "-":
+        return "<stdin>", sys.stdin.read()
+    try:
+        return str(path), Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a diagram file") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """A 'did you mean' hint for a misspelt key, or a list of the valid ones."""
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known: " + ", ".join(choices)
+
+
+@dataclass
+class _NodeDraft:
+    id: str
+    label: str
+    group: str | None
+    span: Span
+    description: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    weight: float = 1.0
+    note: str | None = None
+    kind: str | None = None
+    mentions: int = 0
+    only_edge_ends: bool = True
+
+
+@dataclass
+class _EdgeDraft:
+    source: str
+    target: str
+    kind: EdgeKind
+    span: Span
+    label: str | None = None
+    weight: float = 1.0
+    note: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _GroupDraft:
+    id: str
+    name: str
+    parent: str | None
+    span: Span
+    aliases: list[str] = field(default_factory=list)
+    note: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    token: Token
+    attrs: Token | None = None
+
+
+class _Parser:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.tokens, lexical = tokenize(text)
+        self.diagnostics: list[Diagnostic] = list(lexical)
+        self.pos = 0
+        self.directives: dict[str, str] = {}
+        self.extra_directives: dict[str, str] = {}
+        self.nodes: dict[str, _NodeDraft] = {}
+        self.edges: dict[tuple[str, str], _EdgeDraft] = {}
+        self.groups: dict[str, _GroupDraft] = {}
+        self.stack: list[tuple[str | None, Token]] = []  # (group id or None if invalid, '{')
+        self.seen_statement = False
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def report(self, severity: Severity, message: str, span: Span, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(severity, message, span, hint))
+
+    def error(self, message: str, span: Span, hint: str = "") -> None:
+        self.report("error", message, span, hint)
+
+    def warn(self, message: str, span: Span, hint: str = "") -> None:
+        self.report("warning", message, span, hint)
+
+    # -- driver ----------------------------------------------------------------------------
+
+    def parse(self) -> Diagram:
+        while self.tokens[self.pos].kind is not Tok.EOF:
+            token = self.tokens[self.pos]
+            if token.kind is Tok.END:
+                self.pos += 1
+            elif token.kind is Tok.DIRECTIVE:
+                self.pos += 1
+                self.directive(token)
+            elif token.kind is Tok.RBRACE:
+                self.pos += 1
+                self.close_group(token)
+            else:
+                self.statement()
+        for group_id, brace in self.stack:
+            name = f" '{self.groups[group_id].name}'" if group_id else ""
+            self.error(
+                "this '{' is never closed",
+                brace.span,
+                f"add a '}}' to close the group{name}",
+            )
+        self.finish_checks()
+        self.diagnostics.sort(key=lambda d: (d.span.start, d.severity != "error"))
+        if any(d.severity == "error" for d in self.diagnostics):
+            raise ParseError(self.diagnostics, self.text, self.path)
+        return self.build()
+
+    def directive(self, token: Token) -> None:
+        key = token.key
+        if self.seen_statement:
+            self.error(
+                f"the directive '@{key}' comes after the first statement",
+                token.span,
+                "move it to the top of the file, before any component",
+            )
+            return
+        if not token.value:
+            self.error(f"'@{key}' has no value", token.span, f"write it as `@{key} value`")
+            return
+        if key not in DIRECTIVES:
+            self.warn(f"unknown directive '@{key}'", token.span, did_you_mean(key, DIRECTIVES))
+            self.extra_directives[key] = token.value
+        elif key == "prompt" and key in self.directives:
+            self.directives[key] = f"{self.directives[key]} {token.value}"
+        else:
+            if key in self.directives and self.directives[key] != token.value:
+                self.warn(
+                    f"'@{key}' is given twice",
+                    token.span,
+                    f"the last one counts: '{token.value}'",
+                )
+            self.directives[key] = token.value
+
+    def close_group(self, token: Token) -> None:
+        self.seen_statement = True
+        if not self.stack:
+            self.error(
+                "this '}' closes no group",
+                token.span,
+                "remove it, or open the group with `Name {` before its components",
+            )
+        else:
+            self.stack.pop()
+
+    def current_group(self) -> str | None:
+        for group_id, _ in reversed(self.stack):
+            if group_id is not None:
+                return group_id
+        return None
+
+    # -- statements ------------------------------------------------------------------------
+
+    def statement(self) -> None:
+        """Read the tokens up to the end of the statement and act on them."""
+        start = self.pos
+        while self.tokens[self.pos].kind not in (Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF):
+            self.pos += 1
+        tokens = self.tokens[start : self.pos]
+        self.seen_statement = True
+        closer = self.tokens[self.pos]
+        if closer.kind is Tok.LBRACE:
+            self.pos += 1
+            self.open_group(tokens, closer)
+        elif tokens:
+            self.chain(tokens)
+
+    def open_group(self, tokens: list[Token], brace: Token) -> None:
+        group_id: str | None = None
+        if not tokens:
+            self.error(
+                "this group has no name",
+                brace.span,
+                "write the group's name before '{', e.g. `Serving {`",
+            )
+        elif tokens[0].kind not in (Tok.NAME, Tok.STRING) or any(
+            t.kind not in (Tok.ATTRS,) for t in tokens[1:]
+        ):
+            self.error(
+                "only a name (and attributes) can open a group",
+                brace.span,
+                "write `Group name {` on its own line, then the components inside",
+            )
+        elif self.check_name(tokens[0]):
+            group_id = self.declare_group(tokens[0], tokens[1:])
+        self.stack.append((group_id, brace))
+
+    def declare_group(self, name: Token, attr_tokens: list[Token]) -> str:
+        group_id = slugify(name.value)
+        group = self.groups.get(group_id)
+        if group is None:
+            group = _GroupDraft(group_id, name.value, self.current_group(), name.span)
+            self.groups[group_id] = group
+        for attr in (a for token in attr_tokens for a in token.attrs):
+            self.group_attribute(group, attr)
+        return group_id
+
+    def chain(self, tokens: list[Token]) -> None:
+        """A node statement (`A [..]: text`) or an edge chain (`A, B -> C [..]: label`)."""
+        segments: list[list[_Item]] = [[]]
+        arrows: list[Token] = []
+        text: Token | None = None
+        i = 0
+        expect_ref = True
+        ok = True
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.kind
+            if expect_ref:
+                if kind in (Tok.NAME, Tok.STRING):
+                    segments[-1].append(_Item(token))
+                    expect_ref = False
+                else:
+                    ok = False
+                    self.missing_name(tokens, i, arrows)
+                    break
+            elif kind is Tok.ATTRS and segments[-1][-1].attrs is None:
+                segments[-1][-1].attrs = token
+            elif kind is Tok.COMMA:
+                expect_ref = True
+            elif kind is Tok.ARROW:
+                arrows.append(token)
+                segments.append([])
+                expect_ref = True
+            elif kind is Tok.COLON:
+                text = tokens[i + 1] if i + 1 < len(tokens) else None
+                break
+            elif kind in (Tok.NAME, Tok.STRING):
+                ok = False
+                self.error(
+                    f"two names in a row: '{tokens[i - 1].value}' then '{token.value}'",
+                    token.span,
+                    "put an arrow between them (`A -> B`), or quote the whole name",
+                )
+                break
+            elif kind is Tok.DIRECTIVE:
+                ok = False
+                self.error(
+                    f"the directive '@{token.key}' must start its own line",
+                    token.span,
+                    "put directives on their own lines at the top of the file",
+                )
+                break
+            else:
+                ok = False
+                self.error("an attribute list cannot follow another", token.span)
+                break
+            i += 1
+        if expect_ref and ok:
+            ok = False
+            self.missing_name(tokens, len(tokens), arrows)
+        items = [item for segment in segments for item in segment]
+        if not ok or not all(self.check_name(item.token) for item in items):
+            return
+        edge_attrs: Token | None = None
+        if arrows and segments[-1][-1].attrs is not None:
+            edge_attrs, segments[-1][-1].attrs = segments[-1][-1].attrs, None
+        ids = [[self.mention(item, edge_end=bool(arrows)) for item in seg] for seg in segments]
+        if not arrows:
+            if text is not None:
+                self.describe(ids[0][0], text)
+            elif len(ids[0]) > 1:
+                pass  # `A, B` declares several nodes
+            return
+        label = text.value if text is not None else None
+        for arrow, sources, targets in zip(arrows, ids, ids[1:]):
+            for source in sources:
+                for target in targets:
+                    self.connect(source, target, arrow, label, edge_attrs)
+
+    def missing_name(self, tokens: list[Token], i: int, arrows: list[Token]) -> None:
+        """Report the token where a name was expected (or the end of the statement)."""
+        before = tokens[i - 1] if i > 0 else None
+        here = tokens[i] if i < len(tokens) else None
+        if before is not None and before.kind is Tok.ARROW:
+            self.error(
+                "this arrow has no target",
+                before.span,
+                f"expected a component name after '{before.value}'",
+            )
+        elif here is not None and here.kind is Tok.ARROW:
+            self.error(
+                "this arrow has no source",
+                here.span,
+                f"expected a component name before '{here.value}'",
+            )
+        elif before is not None and before.kind is Tok.COMMA:
+            self.error("expected a component name after ','", before.span, "remove the extra ','")
+        elif here is not None and here.kind is Tok.COMMA:
+            self.error("this ',' has no name before it", here.span, "remove the extra ','")
+        elif here is not None and here.kind is Tok.COLON:
+            self.error(
+                "this ':' has no component before it",
+                here.span,
+                "a description follows a name: `Vector DB: holds embeddings`",
+            )
+        elif here is not None and here.kind is Tok.ATTRS:
+            self.error(
+                "this attribute list belongs to no component",
+                here.span,
+                "put it right after a name: `Feature store [kind: store]`",
+            )
+        elif here is not None and here.kind is Tok.DIRECTIVE:
+            self.error(
+                f"the directive '@{here.key}' comes after the first statement",
+                here.span,
+                "move it to the top of the file, before any component",
+            )
+        else:
+            assert here is not None
+            self.error(f"unexpected {here.kind.value}", here.span)
+        del arrows
+
+    def check_name(self, token: Token) -> bool:
+        if token.kind is Tok.NAME and token.value.startswith("@"):
+            self.error(
+                f"a name cannot start with '@': '{token.value}'",
+                token.span,
+                "directives such as `@case` go at the top of the file, each on its own line",
+            )
+            return False
+        if not slugify(token.value):
+            self.error(
+                f"'{token.value}' is not a usable name: it has no letter or digit",
+                token.span,
+                "name the component with words, e.g. `Feature store`",
+            )
+            return False
+        return True
+
+    # -- semantics -------------------------------------------------------------------------
+
+    def mention(self, item: _Item, *, edge_end: bool) -> str:
+        node_id = slugify(item.token.value)
+        node = self.nodes.get(node_id)
+        if node is None:
+            node = _NodeDraft(node_id, item.token.value, self.current_group(), item.token.span)
+            self.nodes[node_id] = node
+        node.mentions += 1
+        node.only_edge_ends = node.only_edge_ends and edge_end
+        if item.attrs is not None:
+            for attr in item.attrs.attrs:
+                self.node_attribute(node, attr)
+        return node_id
+
+    def describe(self, node_id: str, text: Token) -> None:
+        node = self.nodes[node_id]
+        node.description = (
+            text.value if node.description is None else f"{node.description} {text.value}"
+        )
+
+    def connect(
+        self, source: str, target: str, arrow: Token, label: str | None, attrs: Token | None
+    ) -> None:
+        if source == target:
+            self.warn(
+                f"'{self.nodes[source].label}' feeds itself",
+                arrow.span,
+                "remove this arrow, or give the two ends different names",
+            )
+        pairs: list[tuple[str, str, EdgeKind]]
+        if arrow.arrow == "->":
+            pairs = [(source, target, "directed")]
+        elif arrow.arrow == "<-":
+            pairs = [(target, source, "directed")]
+        elif arrow.arrow == "<->":
+            pairs = [(source, target, "directed"), (target, source, "directed")]
+        else:
+            pairs = [(source, target, "undirected")]
+        for a, b, kind in pairs:
+            edge = self.edges.get((a, b))
+            if edge is None and kind == "undirected" and (b, a) in self.edges:
+                edge = self.edges[(b, a)]
+            if edge is None:
+                edge = _EdgeDraft(a, b, kind, arrow.span)
+                self.edges[(a, b)] = edge
+            elif kind == "directed":
+                edge.kind = "directed"
+            if label is not None:
+                edge.label = label
+            for attr in attrs.attrs if attrs is not None else ():
+                self.edge_attribute(edge, attr)
+
+    def weight(self, attr: Attr) -> float | None:
+        try:
+            value = float(attr.value)
+        except ValueError:
+            value = -1.0
+        if not value >= 0 or value == float("inf"):
+            self.error(
+                f"weight must be a number >= 0, not '{attr.value}'",
+                attr.value_span,
+                "use 0 for a bonus item, 1 (the default) or more for core components",
+            )
+            return None
+        return value
+
+    def unknown_key(self, attr: Attr, valid: Sequence[str], target: str) -> None:
+        if attr.key in ALL_KEYS:
+            self.warn(
+                f"'{attr.key}' does not apply to {target}; it is ignored",
+                attr.key_span,
+                f"{target} take: " + ", ".join(valid),
+            )
+        else:
+            self.warn(f"unknown attribute '{attr.key}'", attr.key_span, did_you_mean(attr.key, valid))
+
+    def node_attribute(self, node: _NodeDraft, attr: Attr) -> None:
+        key = attr.key.lower()
+        if key == "aka":
+            for alias in split_list(attr.raw):
+                if alias not in node.aliases:
+                    node.aliases.append(alias)
+            joined = ", ".join(quote_list_item(a) for a in node.aliases)
+            node.attributes["aka"] = joined
+            return
+        if key == "weight":
+            weight = self.weight(attr)
+            if weight is None:
+                return
+            node.weight = weight
+        elif key == "note":
+            node.note = attr.value
+        elif key == "kind":
+            kind = attr.value.lower()
+            if kind not in NODE_KINDS:
+                self.warn(
+                    f"unknown kind '{attr.value}'", attr.value_span, did_you_mean(kind, NODE_KINDS)
+                )
+                return
+            node.kind = kind
+        else:
+            self.unknown_key(attr, NODE_KEYS, "components")
+            if key in ALL_KEYS:
+                return
+        node.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+
+    def edge_attribute(self, edge: _EdgeDraft, attr: Attr) -> None:
+        key = attr.key.lower()
+        if key == "weight":
+            weight = self.weight(attr)
+            if weight is None:
+                return
+            edge.weight = weight
+        elif key == "note":
+            edge.note = attr.value
+        elif key == "label":
+            edge.label = attr.value
+            return
+        else:
+            self.unknown_key(attr, EDGE_KEYS, "edges")
+            if key in ALL_KEYS:
+                return
+        edge.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+
+    def group_attribute(self, group: _GroupDraft, attr: Attr) -> None:
+        key = attr.key.lower()
+        if key == "aka":
+            group.aliases.extend(a for a in split_list(attr.raw) if a not in group.aliases)
+            group.attributes["aka"] = ", ".join(quote_list_item(a) for a in group.aliases)
+            return
+        if key == "note":
+            group.note = attr.value
+        else:
+            self.unknown_key(attr, GROUP_KEYS, "groups")
+            if key in ALL_KEYS:
+                return
+        group.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+
+    def finish_checks(self) -> None:
+        connected = {end for key in self.edges for end in key}
+        for node in self.nodes.values():
+            if node.id not in connected and node.mentions == 1:
+                self.warn(
+                    f"'{node.label}' is connected to nothing",
+                    node.span,
+                    f"draw what feeds it or what it feeds, e.g. `{node.label} -> ...`",
+                )
+            group = self.groups.get(node.id)
+            if (
+                group is not None
+                and node.only_edge_ends
+                and not self._inside(node.group, group.id)
+            ):
+                self.warn(
+                    f"'{node.label}' is also the name of a group; this arrow joins a component "
+                    "of that name, not the group",
+                    node.span,
+                    "edges join components: name a component inside the group instead",
+                )
+        if not self.nodes and not any(d.severity == "error" for d in self.diagnostics):
+            end = len(self.text)
+            self.error(
+                "the file has no components",
+                Span(0, end, 1, 1) if not self.text.strip() else self.tokens[-1].span,
+                "write the architecture as arrows, e.g. `User request -> Ranking -> Results`",
+            )
+
+    def _inside(self, group_id: str | None, ancestor: str) -> bool:
+        while group_id is not None:
+            if group_id == ancestor:
+                return True
+            group_id = self.groups[group_id].parent
+        return False
+
+    def build(self) -> Diagram:
+        directives = Directives(
+            case=self.directives.get("case"),
+            title=self.directives.get("title"),
+            prompt=self.directives.get("prompt"),
+            level=self.directives.get("level"),
+            source=self.directives.get("source"),
+            extra=dict(self.extra_directives),
+        )
+        groups = tuple(
+            Group(g.id, g.name, g.parent, tuple(g.aliases), g.note, dict(g.attributes), g.span)
+            for g in self.groups.values()
+        )
+        nodes = tuple(
+            Node(
+                n.id,
+                n.label,
+                n.group,
+                n.description,
+                tuple(n.aliases),
+                n.weight,
+                n.note,
+                n.kind,
+                dict(n.attributes),
+                n.span,
+            )
+            for n in self.nodes.values()
+        )
+        edges = tuple(
+            Edge(
+                e.source,
+                e.target,
+                e.kind,
+                e.label,
+                e.weight,
+                e.note,
+                dict(e.attributes),
+                e.span,
+            )
+            for e in self.edges.values()
+        )
+        warnings = tuple(d for d in self.diagnostics if d.severity == "warning")
+        return Diagram(directives, groups, nodes, edges, warnings)
+
+
+def split_list(raw: str) -> list[str]:
+    """The items of a comma-separated attribute value; a quoted item may hold commas."""
+    from ._tokenizer import unescape
+
+    items: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == '"':
+            end = i + 1
+            while end < len(raw) and raw[end] != '"':
+                end += 2 if raw[end] == "\\" else 1
+            current.append("\0" + unescape(raw[i + 1 : end]) + "\0")
+            i = end + 1
+        elif ch == ",":
+            items.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(ch)
+            i += 1
+    items.append("".join(current))
+    result = []
+    for item in items:
+        stripped = item.strip()
+        if stripped.startswith("\0") and stripped.endswith("\0") and stripped.count("\0") == 2:
+            value = stripped[1:-1]
+        else:
+            value = collapse(stripped.replace("\0", '"'))
+        if value:
+            result.append(value)
+    return result
+
+
+def quote_list_item(item: str) -> str:
+    """An item of a comma-separated list as it must be written to read back the same."""
+    from .formatting import quote_if_needed
+
+    return quote_if_needed(item, extra=",")

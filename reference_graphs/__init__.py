@@ -1,0 +1,1 @@
+"""The canonical reference architectures, shipped as package data (`*.mlsd`)."""
