@@ -332,10 +332,14 @@ class Tokenizer:
         open_pos = pos
         pos += 1
         attrs: list[Attr] = []
+        reported = len(self.diagnostics)
         while True:
             while pos < len(text) and (gap := _ATTR_GAP_RE.match(text, pos)):
                 pos = gap.end()
             if pos >= len(text) or text[pos] in "{}":
+                # Unclosed: report it where it opens, drop what it swallowed and read on
+                # from the end of its line, so the statements after it are still checked.
+                del self.diagnostics[reported:]
                 self._report(
                     "error",
                     "this '[' is never closed",
@@ -343,6 +347,9 @@ class Tokenizer:
                     open_pos + 1,
                     "close the attribute list with ']'",
                 )
+                line_end = text.find("\n", open_pos)
+                pos = min(pos, len(text) if line_end < 0 else line_end)
+                attrs = []
                 break
             if text[pos] == "]":
                 pos += 1

@@ -9,22 +9,13 @@ mentioned inside its own group and parsing the output gives the same diagram.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ._tokenizer import collapse
+from ._tokenizer import Tok, tokenize
 from .model import Diagram, Edge, Node
 
 _INDENT = "  "
-_NAME_SYNTAX = re.compile(r'[:,{}\[\];#"\n\r]|<-|->|--|=>|[→←↔]|(?:^|\s)[<>](?:\s|$)|^@')
-
-
-def format_name(name: str) -> str:
-    """A component or group name, quoted only where the plain form would read differently."""
-    if name and name == collapse(name) and not _NAME_SYNTAX.search(name):
-        return name
-    return quote(name)
 
 
 def quote(text: str) -> str:
@@ -32,19 +23,48 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def quote_if_needed(text: str, *, extra: str = "") -> str:
-    """Free text (a description, label, note, directive value), quoted if it needs to be.
+def _reads_back(source: str, value: str, kind: Tok) -> bool:
+    """Whether `source` tokenizes, without a problem, to a token of `kind` holding `value`."""
+    tokens, problems = tokenize(source)
+    return not problems and any(t.kind is kind and t.value == value for t in tokens)
 
-    `extra` lists the characters that end the text where it stands (`;` in a statement,
-    `]` in an attribute list, `,` in a list of aliases).
-    """
-    needs = (
-        not text
-        or text != collapse(text)
-        or text.startswith('"')
-        or any(ch in text for ch in '#"\n\r' + extra)
-    )
-    return quote(text) if needs else text
+
+def format_name(name: str) -> str:
+    """A component or group name, quoted only where the plain form would read differently."""
+    if "\n" not in name and _reads_back(name, name, Tok.NAME) and len(tokenize(name)[0]) == 2:
+        return name
+    return quote(name)
+
+
+def format_text(text: str) -> str:
+    """A description or edge label (after `: `), quoted only where it must be."""
+    tokens, problems = tokenize(f"X: {text}")
+    if not problems and [t.kind for t in tokens] == [Tok.NAME, Tok.COLON, Tok.TEXT, Tok.EOF]:
+        if tokens[2].value == text:
+            return text
+    return quote(text)
+
+
+def format_value(text: str) -> str:
+    """An attribute value (inside `[...]`), quoted only where it must be."""
+    tokens, problems = tokenize(f"X [k: {text}]")
+    if not problems and len(tokens) == 3 and [a.value for a in tokens[1].attrs] == [text]:
+        return text
+    return quote(text)
+
+
+def format_list_item(item: str) -> str:
+    """One alias of an `aka` list, quoted where it would otherwise split or read differently."""
+    plain = format_value(item)
+    return quote(item) if plain == item and "," in item else plain
+
+
+def format_directive(value: str) -> str:
+    """A directive's value, quoted only where it must be."""
+    tokens, problems = tokenize(f"@k {value}")
+    if not problems and tokens[0].kind is Tok.DIRECTIVE and tokens[0].value == value:
+        return value
+    return quote(value)
 
 
 def format_number(value: float) -> str:
@@ -59,7 +79,7 @@ def _attribute_list(pairs: Iterable[tuple[str, str]]) -> str:
 
 def _unknown(attributes: dict[str, str] | object, known: tuple[str, ...]) -> list[tuple[str, str]]:
     assert isinstance(attributes, dict)
-    return [(k, quote_if_needed(v, extra=";]{}")) for k, v in attributes.items() if k not in known]
+    return [(k, format_value(v)) for k, v in attributes.items() if k not in known]
 
 
 _KNOWN = ("aka", "weight", "note", "kind", "label")
@@ -73,14 +93,14 @@ def format_node(node: Node) -> str:
     if node.weight != 1:
         pairs.append(("weight", format_number(node.weight)))
     if node.aliases:
-        aliases = ", ".join(quote_if_needed(a, extra=";]{},") for a in node.aliases)
+        aliases = ", ".join(format_list_item(a) for a in node.aliases)
         pairs.append(("aka", aliases))
     if node.note is not None:
         pairs.append(("note", quote(node.note)))
     pairs.extend(_unknown(node.attributes, _KNOWN))
     line = format_name(node.label) + _attribute_list(pairs)
     if node.description is not None:
-        line += ": " + quote_if_needed(node.description, extra=";{}")
+        line += ": " + format_text(node.description)
     return line
 
 
@@ -93,7 +113,7 @@ def _edge_suffix(edge: Edge) -> str:
     pairs.extend(_unknown(edge.attributes, _KNOWN))
     text = _attribute_list(pairs)
     if edge.label is not None:
-        text += ": " + quote_if_needed(edge.label, extra=";{}")
+        text += ": " + format_text(edge.label)
     return text
 
 
@@ -145,7 +165,7 @@ def format_diagram(diagram: Diagram) -> str:
         *d.extra.items(),
     ):
         if value is not None:
-            out.append(f"@{key} {quote_if_needed(value)}")
+            out.append(f"@{key} {format_directive(value)}")
 
     labels = {node.id: format_name(node.label) for node in diagram.nodes}
     group_of = {node.id: node.group for node in diagram.nodes}
@@ -178,7 +198,7 @@ def format_diagram(diagram: Diagram) -> str:
             group = diagram.group(child)
             pairs: list[tuple[str, str]] = []
             if group.aliases:
-                aliases = ", ".join(quote_if_needed(a, extra=";]{},") for a in group.aliases)
+                aliases = ", ".join(format_list_item(a) for a in group.aliases)
                 pairs.append(("aka", aliases))
             if group.note is not None:
                 pairs.append(("note", quote(group.note)))

@@ -31,6 +31,28 @@ NODE_KEYS = ("kind", "weight", "aka", "note")
 EDGE_KEYS = ("weight", "note", "label")
 GROUP_KEYS = ("aka", "note")
 ALL_KEYS = ("aka", "weight", "note", "kind", "label")
+# Words people reach for instead of the seven kinds, for the hint of an unknown kind.
+KIND_HINTS = {
+    "database": "store",
+    "db": "store",
+    "storage": "store",
+    "cache": "store",
+    "index": "store",
+    "table": "store",
+    "warehouse": "store",
+    "stream": "queue",
+    "topic": "queue",
+    "broker": "queue",
+    "user": "client",
+    "ui": "client",
+    "app": "client",
+    "batch": "job",
+    "pipeline": "job",
+    "dataset": "data",
+    "logs": "data",
+    "api": "service",
+    "server": "service",
+}
 
 
 def parse(text: str, *, path: str = "<string>") -> Diagram:
@@ -476,11 +498,7 @@ class _Parser:
     def node_attribute(self, node: _NodeDraft, attr: Attr) -> None:
         key = attr.key.lower()
         if key == "aka":
-            for alias in split_list(attr.raw):
-                if alias not in node.aliases:
-                    node.aliases.append(alias)
-            joined = ", ".join(quote_list_item(a) for a in node.aliases)
-            node.attributes["aka"] = joined
+            node.aliases.extend(a for a in split_list(attr.raw) if a not in node.aliases)
             return
         if key == "weight":
             weight = self.weight(attr)
@@ -492,16 +510,18 @@ class _Parser:
         elif key == "kind":
             kind = attr.value.lower()
             if kind not in NODE_KINDS:
-                self.warn(
-                    f"unknown kind '{attr.value}'", attr.value_span, did_you_mean(kind, NODE_KINDS)
+                hint = (
+                    f"did you mean '{KIND_HINTS[kind]}'?"
+                    if kind in KIND_HINTS
+                    else did_you_mean(kind, NODE_KINDS)
                 )
+                self.warn(f"unknown kind '{attr.value}'", attr.value_span, hint)
                 return
             node.kind = kind
         else:
             self.unknown_key(attr, NODE_KEYS, "components")
-            if key in ALL_KEYS:
-                return
-        node.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+            if key not in ALL_KEYS:
+                node.attributes[attr.key] = attr.value
 
     def edge_attribute(self, edge: _EdgeDraft, attr: Attr) -> None:
         key = attr.key.lower()
@@ -514,26 +534,22 @@ class _Parser:
             edge.note = attr.value
         elif key == "label":
             edge.label = attr.value
-            return
         else:
             self.unknown_key(attr, EDGE_KEYS, "edges")
-            if key in ALL_KEYS:
-                return
-        edge.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+            if key not in ALL_KEYS:
+                edge.attributes[attr.key] = attr.value
 
     def group_attribute(self, group: _GroupDraft, attr: Attr) -> None:
         key = attr.key.lower()
         if key == "aka":
             group.aliases.extend(a for a in split_list(attr.raw) if a not in group.aliases)
-            group.attributes["aka"] = ", ".join(quote_list_item(a) for a in group.aliases)
             return
         if key == "note":
             group.note = attr.value
         else:
             self.unknown_key(attr, GROUP_KEYS, "groups")
-            if key in ALL_KEYS:
-                return
-        group.attributes[key if key in ALL_KEYS else attr.key] = attr.value
+            if key not in ALL_KEYS:
+                group.attributes[attr.key] = attr.value
 
     def finish_checks(self) -> None:
         connected = {end for key in self.edges for end in key}
@@ -557,10 +573,10 @@ class _Parser:
                     "edges join components: name a component inside the group instead",
                 )
         if not self.nodes and not any(d.severity == "error" for d in self.diagnostics):
-            end = len(self.text)
+            first_line = self.text.split("\n", 1)[0]
             self.error(
                 "the file has no components",
-                Span(0, end, 1, 1) if not self.text.strip() else self.tokens[-1].span,
+                Span(0, max(1, len(first_line)), 1, 1),
                 "write the architecture as arrows, e.g. `User request -> Ranking -> Results`",
             )
 
@@ -650,9 +666,3 @@ def split_list(raw: str) -> list[str]:
             result.append(value)
     return result
 
-
-def quote_list_item(item: str) -> str:
-    """An item of a comma-separated list as it must be written to read back the same."""
-    from .formatting import quote_if_needed
-
-    return quote_if_needed(item, extra=",")

@@ -72,7 +72,7 @@ class Node:
     note: str | None = None
     kind: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
-    """Every attribute as written (`aka`, `weight`, unknown keys ...), values as text."""
+    """Attributes the language does not define, as written: kept so `fmt` never drops them."""
     span: Span | None = field(default=None, compare=False, repr=False)
 
 
