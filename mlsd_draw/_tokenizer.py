@@ -45,13 +45,19 @@ class Attr:
     value_span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
-    """One token. `value` is the text it stands for (unquoted, whitespace collapsed)."""
+    """One token. `value` is the text it stands for (unquoted, whitespace collapsed).
+
+    Only offsets are stored; the line and column are worked out when a span is asked for,
+    which is rare (messages and first mentions), so large files tokenize faster.
+    """
 
     kind: Tok
     value: str
-    span: Span
+    start: int
+    end: int
+    lines: _Lines
     arrow: str = ""
     """For ARROW: the canonical arrow (`->`, `<-`, `<->` or `--`)."""
     attrs: tuple[Attr, ...] = ()
@@ -59,22 +65,32 @@ class Token:
     key: str = ""
     """For DIRECTIVE: the directive's name, without `@`."""
 
+    @property
+    def span(self) -> Span:
+        """Where the token stands in the source."""
+        return self.lines.span(self.start, self.end)
+
 
 # An arrow: `->`, `<-`, `<->`, `--`, and the spellings other diagram languages use.
 _ARROW = r"<-+>?|-+>|-{2,}|<=+>|=+>|[→←↔]"
-_ARROW_RE = re.compile(_ARROW)
-_NAME_RE = re.compile(rf'(?:(?!{_ARROW})[^\n;:,{{}}\[\]#"])+')
-_BLANK_RE = re.compile(r"[ \t\r\f\v]+")
+# A name runs to a syntax character or an arrow; only `-`, `<`, `=` and the arrow symbols
+# can start an arrow, so everything else is matched in fast runs.
+_NAME = r'(?:[^\n;:,{}\[\]#"<=\-→←↔]+|-(?![->])|<(?!-|=+>)|=(?!=*>))+'
+_MASTER_RE = re.compile(
+    r"(?P<blank>[ \t\r\f\v]+)|(?P<end>[\n;])|(?P<lbrace>\{)|(?P<rbrace>\})|(?P<comma>,)"
+    r'|(?P<colon>:)|(?P<attrs>\[)|(?P<stray>\])|(?P<string>")|(?P<comment>#[^\n]*)'
+    rf"|(?P<arrow>{_ARROW})|(?P<name>{_NAME})"
+)
 _COMMENT_RE = re.compile(r"#[^\n]*")
 _STRING_RE = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)"')
 _UNESCAPE_RE = re.compile(r'\\(["\\])')
 _TEXT_CHUNK_RE = re.compile(r'[^\n;#{}"]+')
 _VALUE_CHUNK_RE = re.compile(r'[^\n;\]{}#"]+')
+_SIMPLE_VALUE_RE = re.compile(r'([^\n;\]{}#"]*)(?=[;\]])')
 _KEY_RE = re.compile(r'[^\n:;\[\]{}#"]+')
 _DIRECTIVE_KEY_RE = re.compile(r"@([^\s#]*)")
 _DIRECTIVE_CHUNK_RE = re.compile(r'[^\n#"]+')
 _LONE_ANGLE_RE = re.compile(r"(?:^|(?<=\s))[<>](?=\s|$)")
-_SPACES_RE = re.compile(r"\s+")
 _ATTR_GAP_RE = re.compile(r"[\s;]+|#[^\n]*")
 
 _CANONICAL_ARROWS = {"->", "<-", "<->", "--"}
@@ -100,7 +116,7 @@ def canonical_arrow(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Surrounding whitespace dropped, inner runs of whitespace as one space."""
-    return _SPACES_RE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def unescape(body: str) -> str:
@@ -108,17 +124,25 @@ def unescape(body: str) -> str:
     return _UNESCAPE_RE.sub(r"\1", body)
 
 
-@dataclass
 class _Lines:
-    starts: list[int]
+    """Line and column of offsets; spans come mostly in increasing order, so it walks forward."""
 
-    @classmethod
-    def of(cls, text: str) -> _Lines:
-        return cls([0] + [m.end() for m in re.finditer(r"\n", text)])
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self.line = 1  # the line of the last offset asked for
 
     def span(self, start: int, end: int) -> Span:
-        line = bisect.bisect_right(self.starts, start)
-        return Span(start, end, line, start - self.starts[line - 1] + 1)
+        starts, line = self.starts, self.line
+        if starts[line - 1] <= start and (line == len(starts) or start < starts[line]):
+            pass
+        elif line < len(starts) and starts[line] <= start and (
+            line + 1 == len(starts) or start < starts[line + 1]
+        ):
+            line += 1
+        else:
+            line = bisect.bisect_right(starts, start)
+        self.line = line
+        return Span(start, end, line, start - starts[line - 1] + 1)
 
 
 @dataclass
@@ -129,7 +153,7 @@ class Tokenizer:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._lines = _Lines.of(self.text)
+        self._lines = _Lines(self.text)
         self._tokens: list[Token] = []
         self._pos = 0
         self._at_statement_start = True
@@ -148,7 +172,7 @@ class Tokenizer:
         self._at_statement_start = token.kind in (Tok.END, Tok.LBRACE, Tok.RBRACE)
 
     def _simple(self, kind: Tok, value: str, start: int, end: int) -> None:
-        self._emit(Token(kind, value, self.span(start, end)))
+        self._emit(Token(kind, value, start, end, self._lines))
 
     def _scan_string(self, pos: int) -> tuple[str, int]:
         """Read the quoted string opening at `pos`; returns its content and the end offset.
@@ -219,48 +243,41 @@ class Tokenizer:
     def tokenize(self) -> list[Token]:
         """Every token of the text, ending with EOF."""
         text = self.text
-        handlers: dict[str, Callable[[int], int]] = {
-            "\n": self._end,
-            ";": self._end,
-            "{": self._brace,
-            "}": self._brace,
-            ",": self._comma,
-            ":": self._colon,
-            "[": self._attrs,
-            "]": self._stray_bracket,
-            '"': self._string,
-            "#": self._comment,
+        tokens = self._tokens
+        modes: dict[str, Callable[[int], int]] = {
+            "colon": self._colon,
+            "attrs": self._attrs,
+            "stray": self._stray_bracket,
+            "string": self._string,
         }
+        simple = {"end": Tok.END, "lbrace": Tok.LBRACE, "rbrace": Tok.RBRACE, "comma": Tok.COMMA}
+        lines = self._lines
         pos = 0
+        match = _MASTER_RE.match
         while pos < len(text):
-            handler = handlers.get(text[pos])
-            if handler is not None:
-                pos = handler(pos)
-            elif blank := _BLANK_RE.match(text, pos):
-                pos = blank.end()
-            elif text[pos] == "@" and self._at_statement_start:
-                pos = self._directive(pos)
-            elif arrow := _ARROW_RE.match(text, pos):
-                pos = self._arrow(arrow)
+            found = match(text, pos)
+            assert found is not None, "every character starts some token"
+            group = found.lastgroup
+            if group == "blank" or group == "comment":
+                pos = found.end()
+            elif group in simple:
+                # The most frequent tokens are built inline: this loop is the parser's hot path.
+                char = text[pos]
+                kind = simple[group]  # type: ignore[index]
+                tokens.append(Token(kind, char, pos, pos + 1, lines))
+                self._at_statement_start = kind is not Tok.COMMA
+                pos += 1
+            elif group == "name":
+                if text[pos] == "@" and self._at_statement_start:
+                    pos = self._directive(pos)
+                else:
+                    pos = self._name(found)
+            elif group == "arrow":
+                pos = self._arrow(found)
             else:
-                name = _NAME_RE.match(text, pos)
-                assert name is not None, "every other character starts a name"
-                pos = self._name(name)
+                pos = modes[group](pos)  # type: ignore[index]
         self._simple(Tok.EOF, "", len(text), len(text))
-        return self._tokens
-
-    def _end(self, pos: int) -> int:
-        self._simple(Tok.END, self.text[pos], pos, pos + 1)
-        return pos + 1
-
-    def _brace(self, pos: int) -> int:
-        kind = Tok.LBRACE if self.text[pos] == "{" else Tok.RBRACE
-        self._simple(kind, self.text[pos], pos, pos + 1)
-        return pos + 1
-
-    def _comma(self, pos: int) -> int:
-        self._simple(Tok.COMMA, ",", pos, pos + 1)
-        return pos + 1
+        return tokens
 
     def _comment(self, pos: int) -> int:
         match = _COMMENT_RE.match(self.text, pos)
@@ -289,15 +306,14 @@ class Tokenizer:
                 match.end(),
                 f"write '{canonical}', the arrow of this language",
             )
-        span = self.span(match.start(), match.end())
-        self._emit(Token(Tok.ARROW, written, span, arrow=canonical))
+        self._emit(Token(Tok.ARROW, written, match.start(), match.end(), self._lines, canonical))
         return match.end()
 
     def _name(self, match: re.Match[str]) -> int:
         raw = match.group()
         start = match.start() + len(raw) - len(raw.lstrip())
         end = match.end() - (len(raw) - len(raw.rstrip()))
-        for angle in _LONE_ANGLE_RE.finditer(raw):
+        for angle in _LONE_ANGLE_RE.finditer(raw) if ("<" in raw or ">" in raw) else ():
             where = match.start() + angle.start()
             self._report(
                 "warning",
@@ -313,7 +329,7 @@ class Tokenizer:
         self._simple(Tok.COLON, ":", pos, pos + 1)
         value, _raw, span, stop = self._scan_free_text(pos + 1, _TEXT_CHUNK_RE, "\n;{}")
         if value:
-            self._emit(Token(Tok.TEXT, value, span))
+            self._emit(Token(Tok.TEXT, value, span.start, span.end, self._lines))
         return stop
 
     def _directive(self, pos: int) -> int:
@@ -322,8 +338,8 @@ class Tokenizer:
         value, _raw, _span, stop = self._scan_free_text(
             key_match.end(), _DIRECTIVE_CHUNK_RE, "\n"
         )
-        span = self.span(pos, key_match.end())
-        self._emit(Token(Tok.DIRECTIVE, value, span, key=key_match.group(1)))
+        key = key_match.group(1)
+        self._emit(Token(Tok.DIRECTIVE, value, pos, key_match.end(), self._lines, key=key))
         return stop
 
     def _attrs(self, pos: int) -> int:
@@ -372,9 +388,17 @@ class Tokenizer:
             written_key = key_match.group()
             key = collapse(written_key)
             key_span = self.span(pos, pos + len(written_key.rstrip()))
-            value, raw, value_span, pos = self._scan_free_text(
-                key_match.end() + 1, _VALUE_CHUNK_RE, ";]{}"
-            )
+            simple = _SIMPLE_VALUE_RE.match(text, key_match.end() + 1)
+            if simple and simple.group(1).strip():  # the common case: no quotes, no comment
+                raw = simple.group(1).strip()
+                value = collapse(raw)
+                value_start = simple.start(1) + len(simple.group(1)) - len(simple.group(1).lstrip())
+                value_span = self.span(value_start, value_start + len(raw))
+                pos = simple.end()
+            else:
+                value, raw, value_span, pos = self._scan_free_text(
+                    key_match.end() + 1, _VALUE_CHUNK_RE, ";]{}"
+                )
             if value:
                 attrs.append(Attr(key, value, raw, key_span, value_span))
             else:
@@ -385,7 +409,7 @@ class Tokenizer:
                     key_match.end() + 1,
                     f"write a value after '{key}:', or remove it",
                 )
-        self._emit(Token(Tok.ATTRS, "", self.span(open_pos, pos), attrs=tuple(attrs)))
+        self._emit(Token(Tok.ATTRS, "", open_pos, pos, self._lines, attrs=tuple(attrs)))
         return pos
 
 

@@ -9,7 +9,7 @@ mentioned inside its own group and parsing the output gives the same diagram.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 
 from ._tokenizer import Tok, tokenize
@@ -122,32 +122,37 @@ def _plain(edge: Edge) -> bool:
 
 
 def _edge_lines(edges: list[Edge], labels: dict[str, str]) -> list[str]:
-    """Edges as statements: plain edges joined into chains, the rest one per line."""
+    """Edges as statements: plain edges joined into chains, the rest one per line.
+
+    A chain starts at the first edge not yet written and goes on, while it can, with the
+    first unwritten plain edge out of its last node; so the output is stable under `fmt`.
+    """
+    plain = [_plain(edge) for edge in edges]
     used = [False] * len(edges)
+    leaving: dict[str, deque[int]] = defaultdict(deque)
+    for i, edge in enumerate(edges):
+        if plain[i]:
+            leaving[edge.source].append(i)
     lines = []
     for i, edge in enumerate(edges):
         if used[i]:
             continue
         used[i] = True
-        if not _plain(edge):
+        if not plain[i]:
             arrow = "--" if edge.kind == "undirected" else "->"
             name_a, name_b = labels[edge.source], labels[edge.target]
             lines.append(f"{name_a} {arrow} {name_b}{_edge_suffix(edge)}")
             continue
         chain = [edge.source, edge.target]
         while True:
-            nxt = next(
-                (
-                    j
-                    for j in range(len(edges))
-                    if not used[j] and _plain(edges[j]) and edges[j].source == chain[-1]
-                ),
-                None,
-            )
-            if nxt is None:
+            queue = leaving[chain[-1]]
+            while queue and used[queue[0]]:
+                queue.popleft()
+            if not queue:
                 break
-            used[nxt] = True
-            chain.append(edges[nxt].target)
+            j = queue.popleft()
+            used[j] = True
+            chain.append(edges[j].target)
         lines.append(" -> ".join(labels[n] for n in chain))
     return lines
 

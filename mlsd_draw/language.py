@@ -156,6 +156,14 @@ class _Parser:
         self.groups: dict[str, _GroupDraft] = {}
         self.stack: list[tuple[str | None, Token]] = []  # (group id or None if invalid, '{')
         self.seen_statement = False
+        self.slugs: dict[str, str] = {}
+
+    def slug(self, name: str) -> str:
+        """The id of a name, remembered: large files repeat the same names many times."""
+        slug = self.slugs.get(name)
+        if slug is None:
+            slug = self.slugs[name] = slugify(name)
+        return slug
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -409,7 +417,7 @@ class _Parser:
                 "directives such as `@case` go at the top of the file, each on its own line",
             )
             return False
-        if not slugify(token.value):
+        if not self.slug(token.value):
             self.error(
                 f"'{token.value}' is not a usable name: it has no letter or digit",
                 token.span,
@@ -421,7 +429,7 @@ class _Parser:
     # -- semantics -------------------------------------------------------------------------
 
     def mention(self, item: _Item, *, edge_end: bool) -> str:
-        node_id = slugify(item.token.value)
+        node_id = self.slug(item.token.value)
         node = self.nodes.get(node_id)
         if node is None:
             node = _NodeDraft(node_id, item.token.value, self.current_group(), item.token.span)
@@ -636,6 +644,8 @@ def split_list(raw: str) -> list[str]:
     """The items of a comma-separated attribute value; a quoted item may hold commas."""
     from ._tokenizer import unescape
 
+    if '"' not in raw:
+        return [item for item in (collapse(part) for part in raw.split(",")) if item]
     items: list[str] = []
     current: list[str] = []
     i = 0
