@@ -85,7 +85,9 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     verdict = "ok" if parse_seconds < 1 else "SLOWER THAN TARGET"
-    print(f"parse:  {parse_seconds:.3f} s (target < 1 s: {verdict}); peak memory {peak / 1e6:.0f} MB")
+    print(
+        f"parse:  {parse_seconds:.3f} s (target < 1 s: {verdict}); peak memory {peak / 1e6:.0f} MB"
+    )
     print(f"fmt:    {timed(lambda: format_diagram(diagram)):.3f} s")
     floor = python_start_time()
     seconds = help_time()

@@ -135,8 +135,10 @@ class _Lines:
         starts, line = self.starts, self.line
         if starts[line - 1] <= start and (line == len(starts) or start < starts[line]):
             pass
-        elif line < len(starts) and starts[line] <= start and (
-            line + 1 == len(starts) or start < starts[line + 1]
+        elif (
+            line < len(starts)
+            and starts[line] <= start
+            and (line + 1 == len(starts) or start < starts[line + 1])
         ):
             line += 1
         else:
@@ -190,7 +192,7 @@ class Tokenizer:
             "this quote is never closed",
             pos,
             pos + 1,
-            'add the closing \'"\' on the same line',
+            "add the closing '\"' on the same line",
         )
         return unescape(self.text[pos + 1 : line_end]), line_end
 
@@ -263,7 +265,7 @@ class Tokenizer:
             elif group in simple:
                 # The most frequent tokens are built inline: this loop is the parser's hot path.
                 char = text[pos]
-                kind = simple[group]  # type: ignore[index]
+                kind = simple[group]
                 tokens.append(Token(kind, char, pos, pos + 1, lines))
                 self._at_statement_start = kind is not Tok.COMMA
                 pos += 1
@@ -335,9 +337,7 @@ class Tokenizer:
     def _directive(self, pos: int) -> int:
         key_match = _DIRECTIVE_KEY_RE.match(self.text, pos)
         assert key_match is not None
-        value, _raw, _span, stop = self._scan_free_text(
-            key_match.end(), _DIRECTIVE_CHUNK_RE, "\n"
-        )
+        value, _raw, _span, stop = self._scan_free_text(key_match.end(), _DIRECTIVE_CHUNK_RE, "\n")
         key = key_match.group(1)
         self._emit(Token(Tok.DIRECTIVE, value, pos, key_match.end(), self._lines, key=key))
         return stop
@@ -371,8 +371,10 @@ class Tokenizer:
                 pos += 1
                 break
             key_match = _KEY_RE.match(text, pos)
-            if key_match is None or pos + len(key_match.group()) >= len(text) or (
-                text[key_match.end()] != ":"
+            if (
+                key_match is None
+                or pos + len(key_match.group()) >= len(text)
+                or (text[key_match.end()] != ":")
             ):
                 end = key_match.end() if key_match else pos + 1
                 key = collapse(text[pos:end])

@@ -140,8 +140,8 @@ def fmt(file: str, write: bool, check_only: bool) -> None:
 
     Example: mlsd-draw fmt attempt.mlsd --write
     """
-    from .formatting import format_diagram
     from .files import write_text_atomically
+    from .formatting import format_diagram
 
     diagram, name, text = _load(file)
     formatted = format_diagram(diagram)

@@ -14,7 +14,7 @@ EXAMPLE = "video-recommendation-attempt.mlsd"
 
 def example_text(name: str = EXAMPLE) -> str:
     """The text of a bundled example diagram."""
-    return files("mlsd_draw").joinpath("examples", name).read_text(encoding="utf-8")
+    return files("mlsd_draw").joinpath("examples").joinpath(name).read_text(encoding="utf-8")
 
 
 def run_demo(output_dir: Path) -> list[Path]:

@@ -34,12 +34,12 @@ class Diagnostic:
     hint: str = ""
 
     def render(self, source: str, path: str) -> str:
-        """The problem as a person reads it: `FILE:LINE:COL: severity: message`, the line, a caret."""
+        """The problem as a person reads it: `FILE:LINE:COL: severity: message`, line, caret."""
         header = f"{path}:{self.span.line}:{self.span.column}: {self.severity}: {self.message}"
-        lines = source.splitlines() or [""]
+        lines = source.split("\n")  # lines are counted at "\n" only, as the tokenizer does
         if self.span.line > len(lines):
             return header
-        text = lines[self.span.line - 1]
+        text = lines[self.span.line - 1].rstrip("\r")
         line_end_offset = self.span.start - (self.span.column - 1) + len(text)
         width = max(1, min(self.span.end, line_end_offset) - self.span.start)
         number = str(self.span.line)
@@ -48,7 +48,8 @@ class Diagnostic:
         caret = f"{lead}{'^' * width}"
         if self.hint:
             caret = f"{caret} {self.hint}"
-        return f"{header}\n  {number} | {text}\n  {' ' * len(number)} | {caret}"
+        shown = f"  {number} | {text}" if text else f"  {number} |"
+        return f"{header}\n{shown}\n  {' ' * len(number)} | {caret}"
 
 
 class MlsdDrawError(Exception):

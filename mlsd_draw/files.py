@@ -13,18 +13,19 @@ def write_bytes_atomically(path: Path, data: bytes) -> Path:
     Readers see the old file or the new one, never a part; on failure nothing is left.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent if str(path.parent) else Path()
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        temp = Path(temp_name)
         if path.exists():
-            os.chmod(temp_name, path.stat().st_mode & 0o777)
+            temp.chmod(path.stat().st_mode & 0o777)
         else:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, path)
+            temp.chmod(0o666 & ~umask)
+        temp.replace(path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

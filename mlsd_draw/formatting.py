@@ -39,9 +39,13 @@ def format_name(name: str) -> str:
 def format_text(text: str) -> str:
     """A description or edge label (after `: `), quoted only where it must be."""
     tokens, problems = tokenize(f"X: {text}")
-    if not problems and [t.kind for t in tokens] == [Tok.NAME, Tok.COLON, Tok.TEXT, Tok.EOF]:
-        if tokens[2].value == text:
-            return text
+    kinds = [t.kind for t in tokens]
+    if (
+        not problems
+        and kinds == [Tok.NAME, Tok.COLON, Tok.TEXT, Tok.EOF]
+        and tokens[2].value == text
+    ):
+        return text
     return quote(text)
 
 
@@ -227,14 +231,12 @@ def format_diagram(diagram: Diagram) -> str:
     return "\n".join(out) + "\n"
 
 
-def _common_group(
-    a: str | None, b: str | None, paths: dict[str, tuple[str, ...]]
-) -> str | None:
+def _common_group(a: str | None, b: str | None, paths: dict[str, tuple[str, ...]]) -> str | None:
     """The innermost group that holds both `a` and `b` (None: the top level)."""
     path_a = paths[a] if a is not None else ()
     path_b = paths[b] if b is not None else ()
     common: str | None = None
-    for x, y in zip(path_a, path_b):
+    for x, y in zip(path_a, path_b, strict=False):
         if x != y:
             break
         common = x

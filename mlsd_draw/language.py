@@ -361,7 +361,7 @@ class _Parser:
                 pass  # `A, B` declares several nodes
             return
         label = text.value if text is not None else None
-        for arrow, sources, targets in zip(arrows, ids, ids[1:]):
+        for arrow, sources, targets in zip(arrows, ids, ids[1:], strict=False):
             for source in sources:
                 for target in targets:
                     self.connect(source, target, arrow, label, edge_attrs)
@@ -466,18 +466,32 @@ class _Parser:
         else:
             pairs = [(source, target, "undirected")]
         for a, b, kind in pairs:
-            edge = self.edges.get((a, b))
-            if edge is None and kind == "undirected" and (b, a) in self.edges:
-                edge = self.edges[(b, a)]
-            if edge is None:
-                edge = _EdgeDraft(a, b, kind, arrow.span)
-                self.edges[(a, b)] = edge
-            elif kind == "directed":
-                edge.kind = "directed"
+            edge = self.edge_between(a, b, kind, arrow)
             if label is not None:
                 edge.label = label
             for attr in attrs.attrs if attrs is not None else ():
                 self.edge_attribute(edge, attr)
+
+    def edge_between(self, a: str, b: str, kind: EdgeKind, arrow: Token) -> _EdgeDraft:
+        """The edge a->b, created or merged so the result never depends on statement order.
+
+        An association (`--`) is satisfied by any edge between its ends, so it merges into
+        an existing one; a directed edge takes over an association between the same ends.
+        """
+        edge = self.edges.get((a, b))
+        backwards = self.edges.get((b, a))
+        if kind == "undirected":
+            edge = edge or backwards
+        elif edge is None and backwards is not None and backwards.kind == "undirected":
+            del self.edges[(b, a)]
+            edge = backwards
+            edge.source, edge.target = a, b
+            self.edges[(a, b)] = edge
+        if edge is None:
+            edge = self.edges[(a, b)] = _EdgeDraft(a, b, kind, arrow.span)
+        elif kind == "directed":
+            edge.kind = "directed"
+        return edge
 
     def weight(self, attr: Attr) -> float | None:
         try:
@@ -501,7 +515,9 @@ class _Parser:
                 f"{target} take: " + ", ".join(valid),
             )
         else:
-            self.warn(f"unknown attribute '{attr.key}'", attr.key_span, did_you_mean(attr.key, valid))
+            self.warn(
+                f"unknown attribute '{attr.key}'", attr.key_span, did_you_mean(attr.key, valid)
+            )
 
     def node_attribute(self, node: _NodeDraft, attr: Attr) -> None:
         key = attr.key.lower()
@@ -569,11 +585,7 @@ class _Parser:
                     f"draw what feeds it or what it feeds, e.g. `{node.label} -> ...`",
                 )
             group = self.groups.get(node.id)
-            if (
-                group is not None
-                and node.only_edge_ends
-                and not self._inside(node.group, group.id)
-            ):
+            if group is not None and node.only_edge_ends and not self._inside(node.group, group.id):
                 self.warn(
                     f"'{node.label}' is also the name of a group; this arrow joins a component "
                     "of that name, not the group",
@@ -675,4 +687,3 @@ def split_list(raw: str) -> list[str]:
         if value:
             result.append(value)
     return result
-

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from mlsd_draw.cli import cli
 
-GOOD = "Serving {\n  User request -> Ranking -> Results\n}\nFeature store [kind: store] -> Ranking\n"
+GOOD = (
+    "Serving {\n  User request -> Ranking -> Results\n}\nFeature store [kind: store] -> Ranking\n"
+)
 BAD = "A ->\nB [weight: x] -> C\n"
 
 
@@ -62,11 +64,16 @@ def test_error_check_reports_every_problem_and_exits_2(runner: CliRunner, tmp_pa
     [
         (lambda d: d / "missing.mlsd", "no such file"),
         (lambda d: d, "is a folder"),
-        (lambda d: (d / "latin1.mlsd").write_bytes(b"caf\xe9 -> B\n") and d / "latin1.mlsd", "not UTF-8"),
+        (
+            lambda d: (d / "latin1.mlsd").write_bytes(b"caf\xe9 -> B\n") and d / "latin1.mlsd",
+            "not UTF-8",
+        ),
     ],
     ids=["missing", "folder", "not-utf8"],
 )
-def test_error_unreadable_file(runner: CliRunner, tmp_path: Path, setup: object, message: str) -> None:
+def test_error_unreadable_file(
+    runner: CliRunner, tmp_path: Path, setup: object, message: str
+) -> None:
     assert callable(setup)
     path = setup(tmp_path)
     for command in (["check", str(path)], ["fmt", str(path)], ["show", str(path)]):
@@ -180,7 +187,9 @@ def test_help_does_not_load_heavy_modules() -> None:
         "heavy = [m for m in ('networkx', 'graphviz', 'wasmtime', 'pydot') if m in sys.modules]\n"
         "print('heavy:' + ','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.splitlines()[-1] == "heavy:"
 
 

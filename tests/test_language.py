@@ -89,9 +89,7 @@ STATEMENT_FORMS = [
 @pytest.mark.parametrize(("source", "expected"), STATEMENT_FORMS)
 def test_statement_forms(source: str, expected: set[str]) -> None:
     diagram = parse(source)
-    written = {
-        f"{e.source}{'>' if e.kind == 'directed' else '-'}{e.target}" for e in diagram.edges
-    }
+    written = {f"{e.source}{'>' if e.kind == 'directed' else '-'}{e.target}" for e in diagram.edges}
     assert written == expected
 
 
@@ -224,7 +222,7 @@ t.mlsd:2:1: error: this arrow has no source
         "",
         """\
 t.mlsd:1:1: error: the file has no components
-  1 | 
+  1 |
     | ^ write the architecture as arrows, e.g. `User request -> Ranking -> Results`""",
     ),
     (
@@ -398,7 +396,9 @@ t.mlsd:10:3: error: this arrow has no target
 ]
 
 
-@pytest.mark.parametrize(("source", "expected"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
+@pytest.mark.parametrize(
+    ("source", "expected"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
 def test_error(source: str, expected: str) -> None:
     with pytest.raises(ParseError) as info:
         parse(source, path="t.mlsd")
@@ -497,3 +497,14 @@ def test_every_inline_statement_form_of_the_shared_spec_parses() -> None:
         if source.startswith("@"):
             source += "\nA -> B"
         parse(source)
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [["A -> B", "A -- B"], ["B -> A", "A -- B"], ["A -- B", "B -> A", "A -> B"]],
+)
+def test_an_association_merges_into_a_directed_edge_in_any_order(statements: list[str]) -> None:
+    forwards = parse("\n".join(statements))
+    backwards = parse("\n".join(reversed(statements)))
+    assert forwards == backwards
+    assert all(e.kind == "directed" for e in forwards.edges)
