@@ -4,12 +4,38 @@ The library core, usable without the command line::
 
     from mlsd_draw import parse, format_diagram
     diagram = parse("User request -> Ranking -> Results")
+
+Names are imported on first use, so `mlsd-draw --help` does not pay for the parser.
 """
 
-from .errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError
-from .formatting import format_diagram
-from .language import parse, parse_file
-from .model import Diagram, Directives, Edge, Group, Node, slugify
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError
+    from .formatting import format_diagram
+    from .language import parse, parse_file
+    from .model import Diagram, Directives, Edge, Group, Node, slugify
+
+_WHERE = {
+    "Diagnostic": "errors",
+    "MlsdDrawError": "errors",
+    "ParseError": "errors",
+    "RenderError": "errors",
+    "Span": "errors",
+    "UsageError": "errors",
+    "format_diagram": "formatting",
+    "parse": "language",
+    "parse_file": "language",
+    "Diagram": "model",
+    "Directives": "model",
+    "Edge": "model",
+    "Group": "model",
+    "Node": "model",
+    "slugify": "model",
+}
 
 __all__ = [
     "Diagnostic",
@@ -28,3 +54,15 @@ __all__ = [
     "parse_file",
     "slugify",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'mlsd_draw' has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -18,7 +18,9 @@ collected; any error means no diagram (:class:`~mlsd_draw.errors.ParseError`).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +62,25 @@ def parse(text: str, *, path: str = "<string>") -> Diagram:
 
     Warnings of a file that parses are kept in `Diagram.warnings`.
     """
-    return _Parser(text, path).parse()
+    with _collector_paused():
+        return _Parser(text, path).parse()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while parsing.
+
+    A parse allocates hundreds of thousands of short-lived objects and no reference
+    cycles, so the collector's passes cost a quarter of the time on large files and free
+    nothing. It is switched back on afterwards only if it was on before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_file(path: str | Path) -> Diagram:
@@ -95,6 +115,9 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
     if close:
         return f"did you mean '{close[0]}'?"
     return "known: " + ", ".join(choices)
+
+
+_STATEMENT_ENDS = frozenset((Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF))
 
 
 @dataclass
@@ -251,12 +274,14 @@ class _Parser:
 
     def statement(self) -> None:
         """Read the tokens up to the end of the statement and act on them."""
-        start = self.pos
-        while self.tokens[self.pos].kind not in (Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF):
-            self.pos += 1
-        tokens = self.tokens[start : self.pos]
+        start = pos = self.pos
+        all_tokens = self.tokens
+        while all_tokens[pos].kind not in _STATEMENT_ENDS:
+            pos += 1
+        self.pos = pos
+        tokens = all_tokens[start:pos]
         self.seen_statement = True
-        closer = self.tokens[self.pos]
+        closer = all_tokens[pos]
         if closer.kind is Tok.LBRACE:
             self.pos += 1
             self.open_group(tokens, closer)

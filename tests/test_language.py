@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -508,3 +509,18 @@ def test_an_association_merges_into_a_directed_edge_in_any_order(statements: lis
     backwards = parse("\n".join(reversed(statements)))
     assert forwards == backwards
     assert all(e.kind == "directed" for e in forwards.edges)
+
+
+@pytest.mark.parametrize("source", ["A -> B", "A ->"])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parse_leaves_the_garbage_collector_as_it_found_it(source: str, enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with contextlib.suppress(ParseError):
+            parse(source)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
