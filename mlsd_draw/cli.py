@@ -1,7 +1,7 @@
 """The `mlsd-draw` command: parses arguments, calls the library, formats what it returns.
 
-Exit status: 0 success; 1 the answer is "no" (a file `fmt --check` would change);
-2 bad input or usage (a parse error, a missing file, an unknown format).
+Exit status: 0 success; 1 the answer is "no" (a file `fmt --check` would change, a
+score below `--min-score`); 2 bad input or usage (a parse error, a missing file, an unknown format).
 Heavy modules (networkx, graphviz) are imported inside the commands that need them, so
 `mlsd-draw --help` stays fast.
 """
@@ -190,6 +190,73 @@ def show(file: str, output: str | None) -> None:
     click.echo(str(written))
 
 
+_STYLES = {
+    "good": {"fg": "green"},
+    "bad": {"fg": "red"},
+    "warn": {"fg": "yellow"},
+    "dim": {"dim": True},
+    "bold": {"bold": True},
+}
+
+
+def _terminal_style(text: str, role: str) -> str:
+    return click.style(text, **_STYLES[role])  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--ref",
+    "reference",
+    metavar="CASE|PATH",
+    help="The reference: a shipped case id or a .mlsd file. Default: the attempt's @case.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints one JSON object and nothing else on standard output.",
+)
+@click.option("--hints", is_flag=True, help="Count what is missing instead of naming it.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    metavar="N",
+    help="Exit with status 1 when the score is below N.",
+)
+@handles_errors
+def grade(
+    file: str,
+    reference: str | None,
+    output_format: str,
+    hints: bool,
+    min_score: float | None,
+) -> None:
+    """Grade an attempt against its reference and explain the result.
+
+    Components are matched by name, synonym, typo, abbreviation and by what they connect
+    to; the score (0-100) weighs recalled components, correct arrows and extras.
+
+    Example: mlsd-draw grade attempt.mlsd --ref visual-search
+    """
+    from .references import reference_for
+    from .reports import json_text, plain, text_report
+    from .scoring import grade as grade_attempt
+
+    attempt, _name, _text = _load(file)
+    ref = reference_for(attempt, reference)
+    result = grade_attempt(ref.diagram, attempt)
+    if output_format == "json":
+        click.echo(json_text(result), nl=False)
+    else:
+        style = _terminal_style if _colour(sys.stdout) else plain
+        click.echo(text_report(result, hints=hints, style=style), nl=False)
+    if min_score is not None and result.score < min_score:
+        sys.exit(EXIT_NO)
+
+
 @cli.command()
 @click.option(
     "-o",
@@ -201,13 +268,17 @@ def show(file: str, output: str | None) -> None:
 )
 @handles_errors
 def demo(output_dir: str) -> None:
-    """Run the main job on a bundled example and print the image it writes.
+    """Grade a bundled example attempt, print the report and the files written.
 
     Example: mlsd-draw demo
     """
     from .demo import run_demo
+    from .reports import plain, text_report
 
-    for path in run_demo(Path(output_dir)):
+    result = run_demo(Path(output_dir))
+    style = _terminal_style if _colour(sys.stdout) else plain
+    click.echo(text_report(result.grade, style=style))
+    for path in result.written:
         click.echo(str(path))
 
 

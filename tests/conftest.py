@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +21,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             "MLSD_DRAW_REQUIRE_DOT=1 but the system Graphviz `dot` is not on PATH", pytrace=False
         )
     pytest.skip("needs the system Graphviz (`dot` on PATH)")
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare `text` with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites the file instead.
+
+    After rewriting, read the diff (and for drawings, look at them) before committing.
+    """
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8", newline="\n")
+    assert text == golden.read_text(encoding="utf-8")

@@ -164,12 +164,13 @@ def test_error_show_png_without_system_graphviz_says_how_to_install(
     assert not out.exists()
 
 
-def test_demo_writes_a_real_image(runner: CliRunner, tmp_path: Path) -> None:
+def test_demo_grades_and_writes_real_images(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", "-o", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
-    written = [Path(line) for line in result.stdout.splitlines()]
-    assert written and all(p.exists() for p in written)
-    assert any(p.suffix == ".svg" and "<svg" in p.read_text(encoding="utf-8") for p in written)
+    assert "/100  " in result.stdout.splitlines()[0]  # the report comes first
+    written = [Path(line) for line in result.stdout.splitlines() if line.startswith(str(tmp_path))]
+    assert [p.suffix for p in written] == [".mlsd", ".svg", ".svg"]
+    assert all("<svg" in p.read_text(encoding="utf-8") for p in written[1:])
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

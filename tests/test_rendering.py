@@ -6,7 +6,6 @@ deliberate change, and look at the drawings before committing them.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pydot
 import pytest
+from conftest import assert_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +29,6 @@ from mlsd_draw.rendering import (
     write_image,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 
 PIPELINE = Diagram(
@@ -156,11 +155,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
 def test_dot_matches_golden_file(name: str) -> None:
     diagram, title = GOLDEN_CASES[name]
-    dot = diagram_to_dot(diagram, title=title)
-    golden = GOLDEN / f"{name}.dot"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.write_text(dot, encoding="utf-8", newline="\n")
-    assert dot == golden.read_text(encoding="utf-8")
+    assert_golden(f"{name}.dot", diagram_to_dot(diagram, title=title))
 
 
 @pytest.mark.parametrize(

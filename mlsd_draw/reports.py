@@ -1,0 +1,184 @@
+"""Reports of a grade: the text a person reads, and the JSON a program reads.
+
+The text report follows a careful interviewer: the score, then stage by stage what you
+found, what you missed and why it matters (the reference's notes), what you added, and
+last the arrows that are wrong. With hints it names nothing you missed, only counts, so
+you can try again without seeing the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from .model import Diagram
+from .scoring import EDGE_CLASSES, EdgeKey, Grade
+
+Style = Callable[[str, str], str]
+"""Colours a piece of text by role ("good", "bad", "warn", "dim", "bold"); identity if plain."""
+
+
+def plain(text: str, _role: str) -> str:
+    """No colour."""
+    return text
+
+
+def _label(diagram: Diagram, node_id: str) -> str:
+    return diagram.node(node_id).label
+
+
+def _edge(diagram: Diagram, key: EdgeKey) -> str:
+    return f"{_label(diagram, key[0])} -> {_label(diagram, key[1])}"
+
+
+def extra_by_group(grade: Grade) -> dict[str | None, list[str]]:
+    """Extra attempt components placed in the reference group of most of their paired
+    neighbours (None when they touch no paired component), so the report can say which
+    stage they were added to."""
+    to_reference = {p.attempt: p.reference for p in grade.alignment.pairs}
+    neighbours: dict[str, list[str]] = {}
+    for edge in grade.attempt.edges:
+        neighbours.setdefault(edge.source, []).append(edge.target)
+        neighbours.setdefault(edge.target, []).append(edge.source)
+    result: dict[str | None, list[str]] = {}
+    for node_id in grade.extra:
+        groups = Counter(
+            grade.reference.node(to_reference[n]).group
+            for n in neighbours.get(node_id, [])
+            if n in to_reference
+        )
+        top = _top_level(grade.reference, groups.most_common(1)[0][0]) if groups else None
+        result.setdefault(top, []).append(node_id)
+    return result
+
+
+def _top_level(reference: Diagram, group: str | None) -> str | None:
+    path = reference.group_path(group)
+    return path[0] if path else None
+
+
+def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> str:
+    """The report a person reads after grading (see the module docstring)."""
+    ref, att = grade.reference, grade.attempt
+    by_reference = grade.alignment.by_reference()
+    lines: list[str] = []
+    score_role = "good" if grade.score >= 75 else "warn" if grade.score >= 50 else "bad"
+    found = sum(1 for n in ref.nodes if n.id in by_reference)
+    counted_edges = sum(len(grade.edges[c]) for c in ("matched", "reversed", "indirect", "missing"))
+    good_edges = len(grade.edges["matched"]) + len(grade.edges["indirect"])
+    title = ref.directives.title or grade.case or "reference"
+    lines.append(
+        f"{style(f'{grade.score:g}/100', score_role)}  {style(title, 'bold')}  "
+        f"(components {found}/{len(ref.nodes)}, edges {good_edges}/{counted_edges})"
+    )
+    extras = extra_by_group(grade)
+    top_groups = [g for g in grade.groups if g.id in {x.id for x in ref.groups if x.parent is None}]
+    sections: list[tuple[str | None, str]] = [(g.id, g.name) for g in top_groups]
+    if any(n.group is None and n.weight > 0 for n in ref.nodes) or None in extras:
+        sections.append((None, "Outside any group"))
+    for group_id, name in sections:
+        members = [n for n in ref.nodes if _top_level(ref, n.group) == group_id]
+        got = [n for n in members if n.id in by_reference]
+        lost = [n for n in members if n.id in grade.missing]
+        counted = [n for n in members if n.weight > 0]
+        if not counted and group_id not in extras:
+            continue
+        lines.append("")
+        lines.append(f"{style(name, 'bold')}  {len(got)}/{len(counted)}")
+        if got:
+            names = []
+            for node in got:
+                pair = by_reference[node.id]
+                drawn = att.node(pair.attempt).label
+                names.append(node.label if drawn == node.label else f"{node.label} (as {drawn!r})")
+            lines.append(f"  {style('found', 'good')}    " + ", ".join(names))
+        if lost and hints:
+            lines.append(f"  {style('missing', 'bad')}  {len(lost)} component(s)")
+        for node in [] if hints else lost:
+            why = f": {node.note}" if node.note else ""
+            core = " (core)" if node.weight > 1 else ""
+            lines.append(f"  {style('missing', 'bad')}  {node.label}{core}{style(why, 'dim')}")
+        if group_id in extras:
+            added = ", ".join(_label(att, n) for n in extras[group_id])
+            lines.append(f"  {style('extra', 'warn')}    {added}")
+    problems = _edge_problems(grade, hints=hints, style=style)
+    if problems:
+        lines.append("")
+        lines.append(style("Arrows", "bold"))
+        lines.extend(problems)
+    return "\n".join(lines) + "\n"
+
+
+def _edge_problems(grade: Grade, *, hints: bool, style: Style) -> list[str]:
+    ref, att = grade.reference, grade.attempt
+    missing_nodes = set(grade.missing)
+    lines = []
+    for key in grade.edges["reversed"]:
+        lines.append(
+            f"  {style('reversed', 'bad')}  {_edge(ref, key)}"
+            f"{style(' (you drew it the other way)', 'dim')}"
+        )
+    between_found = [k for k in grade.edges["missing"] if not set(k) & missing_nodes]
+    if hints and grade.edges["missing"]:
+        lines.append(f"  {style('missing', 'bad')}   {len(grade.edges['missing'])} arrow(s)")
+    else:
+        for key in between_found:
+            lines.append(f"  {style('missing', 'bad')}   {_edge(ref, key)}")
+        others = len(grade.edges["missing"]) - len(between_found)
+        if others:
+            more = " more" if between_found else ""
+            lines.append(f"  {style('missing', 'bad')}   {others}{more} at the missing components")
+    for key in grade.edges["indirect"]:
+        lines.append(
+            f"  {style('indirect', 'dim')}  {_edge(ref, key)}"
+            f"{style(' (through extra steps: fine)', 'dim')}"
+        )
+    for key in grade.edges["shortcut"]:
+        lines.append(
+            f"  {style('shortcut', 'dim')}  {_edge(att, key)}"
+            f"{style(' (skips a missing component)', 'dim')}"
+        )
+    for key in grade.edges["extra"]:
+        lines.append(f"  {style('extra', 'warn')}     {_edge(att, key)}")
+    return lines
+
+
+def json_report(grade: Grade) -> dict[str, Any]:
+    """The grade as the JSON object the grading spec defines (keys may be added, never changed)."""
+    ref = grade.reference
+    return {
+        "case": grade.case,
+        "title": ref.directives.title,
+        "score": grade.score,
+        "metrics": {
+            "node_recall": grade.node_recall,
+            "node_precision": grade.node_precision,
+            "edge_recall": grade.edge_recall,
+            "edge_precision": grade.edge_precision,
+        },
+        "nodes": {
+            "matched": [
+                {
+                    "ref": p.reference,
+                    "user": p.attempt,
+                    "how": p.how,
+                    "similarity": round(p.similarity, 3),
+                }
+                for p in grade.alignment.pairs
+            ],
+            "missing": list(grade.missing),
+            "extra": list(grade.extra),
+        },
+        "edges": {name: [list(key) for key in grade.edges[name]] for name in EDGE_CLASSES},
+        "groups": {
+            g.name: {"recall": g.recall, "found": g.found, "total": g.total} for g in grade.groups
+        },
+        "notes": {n: ref.node(n).note for n in grade.missing if ref.node(n).note},
+    }
+
+
+def json_text(grade: Grade) -> str:
+    """The JSON report as text, stable key order, one object."""
+    return json.dumps(json_report(grade), indent=2, ensure_ascii=False) + "\n"
