@@ -48,21 +48,9 @@ def timed(action: object, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def help_time(repeat: int = 7) -> float:
-    """The median time of `python -m mlsd_draw --help` in a fresh process, in seconds."""
-    command = [sys.executable, "-m", "mlsd_draw", "--help"]
+def median_run_time(command: list[str], repeat: int = 7) -> float:
+    """The median wall time of running `command` in a fresh process, in seconds."""
     subprocess.run(command, check=True, capture_output=True)  # warm the file cache
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def python_start_time(repeat: int = 7) -> float:
-    """The median time of a bare `python -c pass`, the floor under any command."""
-    command = [sys.executable, "-c", "pass"]
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -89,8 +77,8 @@ def main() -> None:
         f"parse:  {parse_seconds:.3f} s (target < 1 s: {verdict}); peak memory {peak / 1e6:.0f} MB"
     )
     print(f"fmt:    {timed(lambda: format_diagram(diagram)):.3f} s")
-    floor = python_start_time()
-    seconds = help_time()
+    floor = median_run_time([sys.executable, "-c", "pass"])
+    seconds = median_run_time([sys.executable, "-m", "mlsd_draw", "--help"])
     verdict = "ok" if seconds < 0.150 else "SLOWER THAN TARGET"
     print(
         f"--help: {seconds * 1000:.0f} ms (target < 150 ms: {verdict}); "

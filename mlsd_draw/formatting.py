@@ -10,10 +10,10 @@ mentioned inside its own group and parsing the output gives the same diagram.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from ._tokenizer import Tok, tokenize
-from .model import Diagram, Edge, Node
+from .model import Diagram, Edge, Group, Node
 
 _INDENT = "  "
 
@@ -76,14 +76,27 @@ def format_number(value: float) -> str:
     return f"{value:g}"
 
 
-def _attribute_list(pairs: Iterable[tuple[str, str]]) -> str:
+def _attribute_list(
+    attributes: Mapping[str, str],
+    *,
+    kind: str | None = None,
+    weight: float = 1.0,
+    aliases: tuple[str, ...] = (),
+    note: str | None = None,
+) -> str:
+    """` [key: value; ...]` in the canonical key order, or nothing when there is none."""
+    pairs: list[tuple[str, str]] = []
+    if kind:
+        pairs.append(("kind", kind))
+    if weight != 1:
+        pairs.append(("weight", format_number(weight)))
+    if aliases:
+        pairs.append(("aka", ", ".join(format_list_item(a) for a in aliases)))
+    if note is not None:
+        pairs.append(("note", quote(note)))
+    pairs.extend((k, format_value(v)) for k, v in attributes.items() if k not in _KNOWN)
     items = [f"{key}: {value}" for key, value in pairs]
     return f" [{'; '.join(items)}]" if items else ""
-
-
-def _unknown(attributes: dict[str, str] | object, known: tuple[str, ...]) -> list[tuple[str, str]]:
-    assert isinstance(attributes, dict)
-    return [(k, format_value(v)) for k, v in attributes.items() if k not in known]
 
 
 _KNOWN = ("aka", "weight", "note", "kind", "label")
@@ -91,31 +104,23 @@ _KNOWN = ("aka", "weight", "note", "kind", "label")
 
 def format_node(node: Node) -> str:
     """The declaration of a component: name, attributes, description."""
-    pairs: list[tuple[str, str]] = []
-    if node.kind:
-        pairs.append(("kind", node.kind))
-    if node.weight != 1:
-        pairs.append(("weight", format_number(node.weight)))
-    if node.aliases:
-        aliases = ", ".join(format_list_item(a) for a in node.aliases)
-        pairs.append(("aka", aliases))
-    if node.note is not None:
-        pairs.append(("note", quote(node.note)))
-    pairs.extend(_unknown(node.attributes, _KNOWN))
-    line = format_name(node.label) + _attribute_list(pairs)
+    line = format_name(node.label) + _attribute_list(
+        node.attributes, kind=node.kind, weight=node.weight, aliases=node.aliases, note=node.note
+    )
     if node.description is not None:
         line += ": " + format_text(node.description)
     return line
 
 
+def format_group_head(group: Group) -> str:
+    """The line that opens a group, without the `{`."""
+    return format_name(group.name) + _attribute_list(
+        group.attributes, aliases=group.aliases, note=group.note
+    )
+
+
 def _edge_suffix(edge: Edge) -> str:
-    pairs: list[tuple[str, str]] = []
-    if edge.weight != 1:
-        pairs.append(("weight", format_number(edge.weight)))
-    if edge.note is not None:
-        pairs.append(("note", quote(edge.note)))
-    pairs.extend(_unknown(edge.attributes, _KNOWN))
-    text = _attribute_list(pairs)
+    text = _attribute_list(edge.attributes, weight=edge.weight, note=edge.note)
     if edge.label is not None:
         text += ": " + format_text(edge.label)
     return text
@@ -204,15 +209,7 @@ def format_diagram(diagram: Diagram) -> str:
         if declared:
             sections.append(declared)
         for child in children[scope]:
-            group = diagram.group(child)
-            pairs: list[tuple[str, str]] = []
-            if group.aliases:
-                aliases = ", ".join(format_list_item(a) for a in group.aliases)
-                pairs.append(("aka", aliases))
-            if group.note is not None:
-                pairs.append(("note", quote(group.note)))
-            pairs.extend(_unknown(group.attributes, _KNOWN))
-            head = f"{pad}{format_name(group.name)}{_attribute_list(pairs)} {{"
+            head = f"{pad}{format_group_head(diagram.group(child))} {{"
             sections.append([head, *block(child, depth + 1), pad + "}"])
         edge_lines = [pad + line for line in _edge_lines(edges_in.get(scope, []), labels)]
         if edge_lines:

@@ -120,43 +120,43 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 _STATEMENT_ENDS = frozenset((Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF))
 
 
-@dataclass
-class _NodeDraft:
+@dataclass(kw_only=True)
+class _Attributed:
+    """What attribute lists set; components, edges and groups each take some of it."""
+
+    aliases: list[str] = field(default_factory=list)
+    weight: float = 1.0
+    note: str | None = None
+    edge_label: str | None = None
+    component_kind: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class _NodeDraft(_Attributed):
     id: str
     label: str
     group: str | None
     span: Span
     description: str | None = None
-    aliases: list[str] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)
-    weight: float = 1.0
-    note: str | None = None
-    kind: str | None = None
     mentions: int = 0
     only_edge_ends: bool = True
 
 
-@dataclass
-class _EdgeDraft:
+@dataclass(kw_only=True)
+class _EdgeDraft(_Attributed):
     source: str
     target: str
     kind: EdgeKind
     span: Span
-    label: str | None = None
-    weight: float = 1.0
-    note: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class _GroupDraft:
+@dataclass(kw_only=True)
+class _GroupDraft(_Attributed):
     id: str
     name: str
     parent: str | None
     span: Span
-    aliases: list[str] = field(default_factory=list)
-    note: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -312,10 +312,12 @@ class _Parser:
         group_id = slugify(name.value)
         group = self.groups.get(group_id)
         if group is None:
-            group = _GroupDraft(group_id, name.value, self.current_group(), name.span)
+            group = _GroupDraft(
+                id=group_id, name=name.value, parent=self.current_group(), span=name.span
+            )
             self.groups[group_id] = group
         for attr in (a for token in attr_tokens for a in token.attrs):
-            self.group_attribute(group, attr)
+            self.attribute(group, attr, GROUP_KEYS, "groups")
         return group_id
 
     def chain(self, tokens: list[Token]) -> None:
@@ -457,13 +459,15 @@ class _Parser:
         node_id = self.slug(item.token.value)
         node = self.nodes.get(node_id)
         if node is None:
-            node = _NodeDraft(node_id, item.token.value, self.current_group(), item.token.span)
+            node = _NodeDraft(
+                id=node_id, label=item.token.value, group=self.current_group(), span=item.token.span
+            )
             self.nodes[node_id] = node
         node.mentions += 1
         node.only_edge_ends = node.only_edge_ends and edge_end
         if item.attrs is not None:
             for attr in item.attrs.attrs:
-                self.node_attribute(node, attr)
+                self.attribute(node, attr, NODE_KEYS, "components")
         return node_id
 
     def describe(self, node_id: str, text: Token) -> None:
@@ -493,9 +497,9 @@ class _Parser:
         for a, b, kind in pairs:
             edge = self.edge_between(a, b, kind, arrow)
             if label is not None:
-                edge.label = label
+                edge.edge_label = label
             for attr in attrs.attrs if attrs is not None else ():
-                self.edge_attribute(edge, attr)
+                self.attribute(edge, attr, EDGE_KEYS, "edges")
 
     def edge_between(self, a: str, b: str, kind: EdgeKind, arrow: Token) -> _EdgeDraft:
         """The edge a->b, created or merged so the result never depends on statement order.
@@ -513,12 +517,13 @@ class _Parser:
             edge.source, edge.target = a, b
             self.edges[(a, b)] = edge
         if edge is None:
-            edge = self.edges[(a, b)] = _EdgeDraft(a, b, kind, arrow.span)
+            edge = self.edges[(a, b)] = _EdgeDraft(source=a, target=b, kind=kind, span=arrow.span)
         elif kind == "directed":
             edge.kind = "directed"
         return edge
 
-    def weight(self, attr: Attr) -> float | None:
+    def weight(self, attr: Attr, current: float) -> float:
+        """The weight an attribute sets; an error (and `current` kept) unless a number >= 0."""
         try:
             value = float(attr.value)
         except ValueError:
@@ -529,8 +534,21 @@ class _Parser:
                 attr.value_span,
                 "use 0 for a bonus item, 1 (the default) or more for core components",
             )
-            return None
+            return current
         return value
+
+    def component_kind(self, attr: Attr, current: str | None) -> str | None:
+        """The kind an attribute sets; a warning (and `current` kept) for an unknown one."""
+        kind = attr.value.lower()
+        if kind in NODE_KINDS:
+            return kind
+        hint = (
+            f"did you mean '{KIND_HINTS[kind]}'?"
+            if kind in KIND_HINTS
+            else did_you_mean(kind, NODE_KINDS)
+        )
+        self.warn(f"unknown kind '{attr.value}'", attr.value_span, hint)
+        return current
 
     def unknown_key(self, attr: Attr, valid: Sequence[str], target: str) -> None:
         if attr.key in ALL_KEYS:
@@ -544,61 +562,25 @@ class _Parser:
                 f"unknown attribute '{attr.key}'", attr.key_span, did_you_mean(attr.key, valid)
             )
 
-    def node_attribute(self, node: _NodeDraft, attr: Attr) -> None:
+    def attribute(
+        self, draft: _Attributed, attr: Attr, valid: tuple[str, ...], target: str
+    ) -> None:
+        """Apply one attribute to a component, edge or group that takes the keys `valid`."""
         key = attr.key.lower()
-        if key == "aka":
-            node.aliases.extend(a for a in split_list(attr.raw) if a not in node.aliases)
-            return
-        if key == "weight":
-            weight = self.weight(attr)
-            if weight is None:
-                return
-            node.weight = weight
-        elif key == "note":
-            node.note = attr.value
-        elif key == "kind":
-            kind = attr.value.lower()
-            if kind not in NODE_KINDS:
-                hint = (
-                    f"did you mean '{KIND_HINTS[kind]}'?"
-                    if kind in KIND_HINTS
-                    else did_you_mean(kind, NODE_KINDS)
-                )
-                self.warn(f"unknown kind '{attr.value}'", attr.value_span, hint)
-                return
-            node.kind = kind
-        else:
-            self.unknown_key(attr, NODE_KEYS, "components")
+        if key not in valid:
+            self.unknown_key(attr, valid, target)
             if key not in ALL_KEYS:
-                node.attributes[attr.key] = attr.value
-
-    def edge_attribute(self, edge: _EdgeDraft, attr: Attr) -> None:
-        key = attr.key.lower()
-        if key == "weight":
-            weight = self.weight(attr)
-            if weight is None:
-                return
-            edge.weight = weight
+                draft.attributes[attr.key] = attr.value
+        elif key == "aka":
+            draft.aliases.extend(a for a in split_list(attr.raw) if a not in draft.aliases)
+        elif key == "weight":
+            draft.weight = self.weight(attr, draft.weight)
         elif key == "note":
-            edge.note = attr.value
+            draft.note = attr.value
         elif key == "label":
-            edge.label = attr.value
+            draft.edge_label = attr.value
         else:
-            self.unknown_key(attr, EDGE_KEYS, "edges")
-            if key not in ALL_KEYS:
-                edge.attributes[attr.key] = attr.value
-
-    def group_attribute(self, group: _GroupDraft, attr: Attr) -> None:
-        key = attr.key.lower()
-        if key == "aka":
-            group.aliases.extend(a for a in split_list(attr.raw) if a not in group.aliases)
-            return
-        if key == "note":
-            group.note = attr.value
-        else:
-            self.unknown_key(attr, GROUP_KEYS, "groups")
-            if key not in ALL_KEYS:
-                group.attributes[attr.key] = attr.value
+            draft.component_kind = self.component_kind(attr, draft.component_kind)
 
     def finish_checks(self) -> None:
         connected = {end for key in self.edges for end in key}
@@ -654,7 +636,7 @@ class _Parser:
                 tuple(n.aliases),
                 n.weight,
                 n.note,
-                n.kind,
+                n.component_kind,
                 dict(n.attributes),
                 n.span,
             )
@@ -665,7 +647,7 @@ class _Parser:
                 e.source,
                 e.target,
                 e.kind,
-                e.label,
+                e.edge_label,
                 e.weight,
                 e.note,
                 dict(e.attributes),
