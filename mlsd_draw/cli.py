@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import Diagnostic, MlsdDrawError, ParseError, render_diagnostics
+from .errors import Diagnostic, MlsdDrawError, ParseError, UsageError, render_diagnostics
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -226,6 +226,14 @@ def _terminal_style(text: str, role: str) -> str:
     metavar="N",
     help="Exit with status 1 when the score is below N.",
 )
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The diff picture to write: .svg, .png, .pdf, .dot, or .html for a full report. "
+    "Default: ATTEMPT.diff.svg beside the attempt.",
+)
+@click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
 @handles_errors
 def grade(
     file: str,
@@ -233,26 +241,45 @@ def grade(
     output_format: str,
     hints: bool,
     min_score: float | None,
+    output: str | None,
+    no_render: bool,
 ) -> None:
-    """Grade an attempt against its reference and explain the result.
+    """Grade an attempt against its reference, explain the result and draw the differences.
 
     Components are matched by name, synonym, typo, abbreviation and by what they connect
-    to; the score (0-100) weighs recalled components, correct arrows and extras.
+    to; the score (0-100) weighs recalled components, correct arrows and extras. The diff
+    picture shows reference and attempt side by side with every difference coloured.
 
-    Example: mlsd-draw grade attempt.mlsd --ref visual-search
+    Example: mlsd-draw grade attempt.mlsd --ref visual-search -o report.html
     """
+    from .diff_image import DIFF_EXTENSIONS, default_diff_path, write_diff
     from .references import reference_for
     from .reports import json_text, plain, text_report
     from .scoring import grade as grade_attempt
 
+    target: Path | None = None
+    if not no_render:
+        if output is not None:
+            target = Path(output)
+            if target.suffix.lower() not in DIFF_EXTENSIONS:
+                raise UsageError(
+                    f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}"
+                )
+        elif file != "-":
+            target = default_diff_path(Path(file))
     attempt, _name, _text = _load(file)
     ref = reference_for(attempt, reference)
     result = grade_attempt(ref.diagram, attempt)
+    written = write_diff(result, target) if target is not None else None
     if output_format == "json":
         click.echo(json_text(result), nl=False)
+        if written is not None:
+            click.echo(f"diff: {written}", err=True)
     else:
         style = _terminal_style if _colour(sys.stdout) else plain
         click.echo(text_report(result, hints=hints, style=style), nl=False)
+        if written is not None:
+            click.echo(f"\ndiff: {written}")
     if min_score is not None and result.score < min_score:
         sys.exit(EXIT_NO)
 

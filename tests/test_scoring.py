@@ -216,3 +216,19 @@ def test_format_does_not_change_a_grade() -> None:
     attempt = parse("Query photo -> Image encoder -> ANN search -> Reranker -> Results")
     formatted = parse(format_diagram(attempt))
     assert grade(reference, formatted).score == grade(reference, attempt).score
+
+
+@pytest.mark.parametrize(
+    ("reference", "attempt", "expected"),
+    [
+        ("A -> B -> C", "A -> B\nC -> B", {("a", "b"): "matched", ("c", "b"): "reversed"}),
+        ("A -> B", "A -> Q -> B", {("a", "q"): "indirect", ("q", "b"): "indirect"}),
+        ("A -> B -> C", "A -> C", {("a", "c"): "shortcut"}),
+        ("A -> B", "A -> B\nB -> X", {("a", "b"): "matched", ("b", "x"): "extra"}),
+        ("A -> B\nB -> A", "A -> B", {("a", "b"): "matched"}),
+    ],
+)
+def test_every_attempt_edge_has_a_class(
+    reference: str, attempt: str, expected: dict[tuple[str, str], str]
+) -> None:
+    assert dict(grade(parse(reference), parse(attempt)).attempt_edges) == expected
