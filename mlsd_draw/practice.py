@@ -1,0 +1,267 @@
+"""The practice loop: which case to drill next, how recall is going, and hints.
+
+Each case is one spaced-repetition card, scheduled with FSRS (the `fsrs` package). A grade
+becomes a review rating:
+
+| rating | when |
+| --- | --- |
+| Again | score below 50, or a core component (weight > 1) missing |
+| Hard  | score 50 to 69, or any hint was used for this attempt |
+| Good  | score 70 to 89 |
+| Easy  | score 90 or more |
+
+A card's state is replayed from the recorded attempts, so it is never out of step with
+the history, whatever ran concurrently. Fuzzing is off: the same history always gives the
+same schedule. A failed case comes back the next day rather than in minutes: redrawing a
+whole architecture is not a flashcard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .history import AttemptRecord, History, Outcome
+from .model import Diagram
+from .scoring import Grade
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+SPARKS = "▁▂▃▄▅▆▇█"
+MINUTES_PER_COMPONENT = 0.75
+"""Suggested drill time: about 45 seconds a component, at least 10 minutes."""
+
+
+def rating_for(grade: Grade, *, hint_level: int = 0) -> int:
+    """The review rating of a grade (see the module docstring)."""
+    core_missed = any(grade.reference.node(n).weight > 1 for n in grade.missing)
+    if grade.score < 50 or core_missed:
+        return AGAIN
+    if grade.score < 70 or hint_level > 0:
+        return HARD
+    return GOOD if grade.score < 90 else EASY
+
+
+def outcomes_of(grade: Grade) -> list[Outcome]:
+    """What became of each reference component, for the history."""
+    paired = grade.alignment.by_reference()
+    return [
+        Outcome(
+            component=node.id,
+            label=node.label,
+            weight=node.weight,
+            found=node.id in paired,
+            how=paired[node.id].how if node.id in paired else None,
+            note=node.note,
+        )
+        for node in grade.reference.nodes
+        if node.weight > 0 or node.id in paired
+    ]
+
+
+def _scheduler() -> Scheduler:
+    from fsrs import Scheduler
+
+    return Scheduler(
+        learning_steps=(timedelta(days=1),),
+        relearning_steps=(timedelta(days=1),),
+        enable_fuzzing=False,
+    )
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Where a case stands in the schedule."""
+
+    case_id: str
+    due: datetime | None
+    """None: never drilled (a new case)."""
+    reviews: int
+    last_rating: int | None
+
+
+def card_state(case_id: str, attempts: Sequence[AttemptRecord]) -> CardState:
+    """Replay the graded attempts of one case through FSRS; returns when it is due."""
+    if not attempts:
+        return CardState(case_id, None, 0, None)
+    from fsrs import Card, Rating
+
+    scheduler = _scheduler()
+    card = Card(card_id=1)
+    for attempt in attempts:
+        card, _log = scheduler.review_card(
+            card, Rating(attempt.rating), review_datetime=attempt.graded_at
+        )
+    return CardState(case_id, card.due, len(attempts), attempts[-1].rating)
+
+
+def schedule(history: History, case_ids: Sequence[str]) -> list[CardState]:
+    """Every case's state, most urgent first: overdue by due time, then new cases."""
+    states = [card_state(case, history.attempts(case)) for case in case_ids]
+    drilled = sorted((s for s in states if s.due is not None), key=lambda s: (s.due, s.case_id))
+    fresh = [s for s in states if s.due is None]
+    return drilled + fresh
+
+
+def due_now(states: Sequence[CardState], now: datetime) -> tuple[list[CardState], list[CardState]]:
+    """The cases due by `now` (oldest first) and the new ones."""
+    due = [s for s in states if s.due is not None and s.due <= now]
+    return due, [s for s in states if s.due is None]
+
+
+def pick_next(states: Sequence[CardState], now: datetime) -> CardState | None:
+    """The case to drill now: the most overdue, else a new one, else the soonest due."""
+    due, fresh = due_now(states, now)
+    if due:
+        return due[0]
+    if fresh:
+        return fresh[0]
+    upcoming = [s for s in states if s.due is not None]
+    return upcoming[0] if upcoming else None  # `schedule` sorts drilled cases by due time
+
+
+def sparkline(scores: Sequence[float]) -> str:
+    """Scores 0-100 as a line of block characters, one per attempt."""
+    return "".join(SPARKS[min(len(SPARKS) - 1, int(s / 100 * len(SPARKS)))] for s in scores)
+
+
+@dataclass(frozen=True)
+class CaseStats:
+    """The record of one case."""
+
+    case_id: str
+    attempts: int
+    best: float
+    last: float
+    trend: str
+    due: datetime | None
+
+
+def case_stats(history: History, case_ids: Sequence[str]) -> list[CaseStats]:
+    """Attempts, best and last score, trend and due date of every drilled case."""
+    result = []
+    for case_id in case_ids:
+        attempts = history.attempts(case_id)
+        if not attempts:
+            continue
+        scores = [a.score for a in attempts]
+        state = card_state(case_id, attempts)
+        result.append(
+            CaseStats(case_id, len(scores), max(scores), scores[-1], sparkline(scores), state.due)
+        )
+    return result
+
+
+def suggested_minutes(reference: Diagram) -> int:
+    """How long to give yourself for a drill of this reference."""
+    return max(10, round(len(reference.nodes) * MINUTES_PER_COMPONENT))
+
+
+def drill_text(reference: Diagram, case_id: str) -> str:
+    """The file a drill starts from: the header filled in, the rest for the person."""
+    lines = [f"@case {case_id}"]
+    if reference.directives.title:
+        lines.append(f"@title {reference.directives.title}")
+    lines.append("")
+    prompt = reference.directives.prompt or reference.directives.title or case_id
+    lines.append(f"# {prompt}")
+    lines.append(
+        f"# Draw the architecture from memory ({suggested_minutes(reference)} minutes), "
+        "then: mlsd-draw grade THIS_FILE"
+    )
+    lines.append("# e.g.  User request -> Candidate generation -> Ranking")
+    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def hint(reference: Diagram, level: int, last_outcomes: Sequence[Outcome] = ()) -> str:
+    """A hint that does not give the answer away.
+
+    1: the stages; 2: per stage, how many components and their first letters; 3: one
+    component missed last time (the heaviest), with its note.
+    """
+    top = [g for g in reference.groups if g.parent is None]
+    if level == 1:
+        if not top:
+            return "This reference has no stages; try --level 2."
+        return "Stages: " + ", ".join(g.name for g in top)
+    if level == 2:
+        lines = []
+        sections: list[tuple[str | None, str]] = [(g.id, g.name) for g in top]
+        if any(n.group is None for n in reference.nodes):
+            sections.append((None, "Outside any stage"))
+        for group_id, name in sections:
+            members = [
+                n
+                for n in reference.nodes
+                if (reference.group_path(n.group) or (None,))[0] == group_id and n.weight > 0
+            ]
+            if members:
+                letters = ", ".join(n.label[0].upper() for n in members)
+                lines.append(f"{name}: {len(members)} components ({letters})")
+        return "\n".join(lines)
+    missed = sorted((o for o in last_outcomes if not o.found), key=lambda o: -o.weight)
+    if not missed:
+        if not last_outcomes:
+            return "No graded attempt of this case yet: try --level 2."
+        return "You missed nothing last time."
+    worst = missed[0]
+    note = f": {worst.note}" if worst.note else ""
+    return f"Last time you missed {worst.label}{note}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """What recording a grade did: the attempt's id, its rating, how long it took, next due."""
+
+    attempt_id: int
+    rating: int
+    duration_seconds: float | None
+    hint_level: int
+    due: datetime | None
+
+
+def record_grade(
+    history: History,
+    grade: Grade,
+    *,
+    case_id: str,
+    attempt_text: str,
+    attempt_path: Path | None,
+    now: datetime,
+    tool_version: str,
+    reference_origin: str | None = None,
+) -> Review:
+    """Store a grade as a review of its case.
+
+    The drill started for the same file, if any, gives the recall time; a hint asked for
+    the case since that drill began (or since the case's last attempt) caps the rating at
+    Hard.
+    """
+    drill = history.open_drill(attempt_path, case_id) if attempt_path is not None else None
+    previous = history.attempts(case_id)
+    since = drill[1] if drill else (previous[-1].graded_at if previous else None)
+    hint_level = history.hint_level_since(case_id, since)
+    rating = rating_for(grade, hint_level=hint_level)
+    duration = (now - drill[1]).total_seconds() if drill and now >= drill[1] else None
+    attempt_id = history.record_attempt(
+        case_id=case_id,
+        graded_at=now,
+        score=grade.score,
+        rating=rating,
+        attempt_text=attempt_text,
+        outcomes=outcomes_of(grade),
+        tool_version=tool_version,
+        reference_origin=reference_origin,
+        duration_seconds=duration,
+        hint_level=hint_level,
+        drill_id=drill[0] if drill else None,
+    )
+    state = card_state(case_id, history.attempts(case_id))
+    return Review(attempt_id, rating, duration, hint_level, state.due)
