@@ -234,6 +234,7 @@ def _terminal_style(text: str, role: str) -> str:
     "Default: ATTEMPT.diff.svg beside the attempt.",
 )
 @click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
+@click.option("--no-save", is_flag=True, help="Do not record this grade in the history.")
 @handles_errors
 def grade(
     file: str,
@@ -243,6 +244,7 @@ def grade(
     min_score: float | None,
     output: str | None,
     no_render: bool,
+    no_save: bool,
 ) -> None:
     """Grade an attempt against its reference, explain the result and draw the differences.
 
@@ -262,17 +264,17 @@ def grade(
         if output is not None:
             target = Path(output)
             if target.suffix.lower() not in DIFF_EXTENSIONS:
-                raise UsageError(
-                    f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}"
-                )
+                raise UsageError(f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}")
         elif file != "-":
             target = default_diff_path(Path(file))
-    attempt, _name, _text = _load(file)
+    attempt, _name, text = _load(file)
     ref = reference_for(attempt, reference)
     result = grade_attempt(ref.diagram, attempt)
     written = write_diff(result, target) if target is not None else None
+    review = None if no_save else _save_review(result, ref, text, None if file == "-" else file)
     if output_format == "json":
-        click.echo(json_text(result), nl=False)
+        extra = {"review": _review_json(review)} if review is not None else None
+        click.echo(json_text(result, extra), nl=False)
         if written is not None:
             click.echo(f"diff: {written}", err=True)
     else:
@@ -280,8 +282,63 @@ def grade(
         click.echo(text_report(result, hints=hints, style=style), nl=False)
         if written is not None:
             click.echo(f"\ndiff: {written}")
+        if review is not None:
+            click.echo(_review_line(review))
     if min_score is not None and result.score < min_score:
         sys.exit(EXIT_NO)
+
+
+def _save_review(result: Any, ref: Any, text: str, path: str | None) -> Any:
+    """Record a grade in the history; a history problem stops here, before any output."""
+    from importlib.metadata import version
+
+    from .history import HistoryError, now_utc, open_history
+    from .practice import record_grade
+
+    try:
+        history = open_history()
+    except HistoryError as error:
+        raise HistoryError(f"{error}\n(grade with --no-save to skip the history)") from None
+    try:
+        return record_grade(
+            history,
+            result,
+            case_id=ref.case,
+            attempt_text=text,
+            attempt_path=Path(path) if path else None,
+            now=now_utc(),
+            tool_version=version("mlsd-draw"),
+            reference_origin=ref.origin,
+        )
+    finally:
+        history.close()
+
+
+def _review_json(review: Any) -> dict[str, Any]:
+    from .practice import RATING_NAMES
+
+    return {
+        "rating": RATING_NAMES[review.rating],
+        "due": review.due.isoformat() if review.due else None,
+        "duration_seconds": review.duration_seconds,
+        "hint_level": review.hint_level,
+    }
+
+
+def _review_line(review: Any) -> str:
+    from .history import now_utc
+    from .practice import RATING_NAMES
+
+    parts = [f"saved: rated {RATING_NAMES[review.rating]}"]
+    if review.hint_level:
+        parts.append(f"(hint level {review.hint_level} used: at most Hard)")
+    if review.duration_seconds is not None:
+        parts.append(f"in {review.duration_seconds / 60:.0f} min")
+    if review.due is not None:
+        days = (review.due - now_utc()).total_seconds() / 86400
+        when = "today" if days < 0.5 else "tomorrow" if days < 1.5 else f"in {days:.0f} days"
+        parts.append(f"; next review {when} ({review.due:%Y-%m-%d})")
+    return " ".join(parts).replace(" ;", ";")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .model import Diagram
@@ -179,6 +179,7 @@ def json_report(grade: Grade) -> dict[str, Any]:
     }
 
 
-def json_text(grade: Grade) -> str:
-    """The JSON report as text, stable key order, one object."""
-    return json.dumps(json_report(grade), indent=2, ensure_ascii=False) + "\n"
+def json_text(grade: Grade, extra: Mapping[str, Any] | None = None) -> str:
+    """The JSON report as text, stable key order, one object; `extra` adds keys."""
+    report = {**json_report(grade), **(extra or {})}
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,18 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def private_history(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own history folder: no test reads or writes the user's own."""
+    home = tmp_path_factory.mktemp("mlsd-draw-home")
+    monkeypatch.setenv("MLSD_DRAW_HOME", str(home))
+    monkeypatch.delenv("MLSD_DRAW_NOW", raising=False)
+    monkeypatch.delenv("MLSD_DRAW_REFS", raising=False)
+    return home
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip `system_graphviz` tests without `dot`; fail them instead when CI demands it.
 
