@@ -870,6 +870,8 @@ def _structure_support(
     """
     na = len(assignment)
     paired = assignment >= 0
+    if not paired.any():
+        return np.zeros((nr, na))  # no paired neighbour anywhere: no structural evidence
     ref_unpaired = np.ones(nr)
     ref_unpaired[assignment[paired]] = 0.0
     att_unpaired = (~paired).astype(np.float64)

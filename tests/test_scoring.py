@@ -232,3 +232,30 @@ def test_every_attempt_edge_has_a_class(
     reference: str, attempt: str, expected: dict[tuple[str, str], str]
 ) -> None:
     assert dict(grade(parse(reference), parse(attempt)).attempt_edges) == expected
+
+
+attempt_words = st.sampled_from(
+    ["Zebra", "Kafka", "Model", "Ranking", "Feature store", "ANN", "logs", "x", "Training data"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(shipped_case_ids()),
+    st.lists(st.tuples(attempt_words, attempt_words), max_size=6),
+    st.lists(attempt_words, min_size=1, max_size=3),
+)
+def test_grading_any_attempt_never_fails(
+    case: str, edges: list[tuple[str, str]], lone: list[str]
+) -> None:
+    reference = load_case(case).diagram
+    text = "\n".join([*(f"{a} -> {b}" for a, b in edges), *lone])
+    result = grade(reference, parse(text))
+    assert 0 <= result.score <= 100
+    assert len(result.alignment.pairs) <= len(parse(text).nodes)
+
+
+@pytest.mark.parametrize("text", ["Zebra", "Zebra -> Giraffe", "A -> B\nC"])
+def test_an_attempt_that_pairs_nothing_scores_low_without_error(text: str) -> None:
+    result = grade(load_case("framework").diagram, parse(text))
+    assert result.score < 10
