@@ -160,34 +160,155 @@ def fmt(file: str, write: bool, check_only: bool) -> None:
     click.echo(formatted, nl=False)
 
 
+def _load_file_or_case(spec: str) -> tuple[Any, str, str, str | None]:
+    """A FILE|CASE argument: a path that exists (or ends in .mlsd, or has a /) is a file,
+    anything else a case id. Returns the diagram, display name, text and default image.
+    """
+    from .references import case_source, looks_like_path
+
+    if spec == "-" or looks_like_path(spec):
+        diagram, name, text = _load(spec)
+        return diagram, name, text, None if spec == "-" else str(Path(spec).with_suffix(".svg"))
+    from .language import parse
+
+    name, text, _origin = case_source(spec)
+    diagram = parse(text, path=name)
+    _echo_diagnostics(diagram.warnings, text, name)
+    return diagram, name, text, f"{spec}.svg"
+
+
 @cli.command()
-@click.argument("file", type=click.Path(allow_dash=True))
+@click.argument("file", metavar="FILE|CASE")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     help="Image to write; the extension picks the format: .svg, .png, .pdf or .dot. "
-    "Default: FILE with .svg.",
+    "Default: FILE with .svg, or CASE.svg in the current folder.",
 )
+@click.option("--text", "as_text", is_flag=True, help="Print the canonical text instead.")
 @handles_errors
-def show(file: str, output: str | None) -> None:
-    """Draw one diagram with Graphviz and print the path of the image.
+def show(file: str, output: str | None, as_text: bool) -> None:
+    """Draw a diagram file or a reference case with Graphviz and print the path of the image.
 
-    SVG works after a plain pip install; PNG and PDF need the system Graphviz.
+    A path that exists wins; otherwise FILE|CASE is a case id (see `mlsd-draw list`).
+    SVG works after a plain pip install; PNG and PDF need the system Graphviz. --text
+    prints the canonical text of the file or case instead of drawing it.
 
-    Example: mlsd-draw show attempt.mlsd -o attempt.png
+    Example: mlsd-draw show video-recommendation -o recsys.png
     """
+    diagram, _name, _text, default_output = _load_file_or_case(file)
+    if as_text:
+        if output is not None:
+            raise click.UsageError("--text prints to standard output: leave out -o")
+        from .formatting import format_diagram
+
+        click.echo(format_diagram(diagram), nl=False)
+        return
     from .rendering import diagram_to_dot, output_format, write_image
 
-    diagram, _name, _text = _load(file)
     if output is None:
-        if file == "-":
+        if default_output is None:
             raise click.UsageError("reading standard input: choose the image with -o")
-        output = str(Path(file).with_suffix(".svg"))
+        output = default_output
     target = Path(output)
     output_format(target)  # reject an unknown extension before any work
     written = write_image(diagram_to_dot(diagram), target)
     click.echo(str(written))
+
+
+@cli.command("list")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints a list of {id, title, components, level, origin}.",
+)
+@handles_errors
+def list_command(output_format: str) -> None:
+    """List the reference cases: the shipped ones and those in MLSD_DRAW_REFS folders.
+
+    One line per case: its id (what --ref, show and lint take), title, number of
+    components and level. A case from a folder of MLSD_DRAW_REFS (a path list) shows
+    that folder; such a folder wins over a shipped case with the same id.
+
+    Example: mlsd-draw list --format json
+    """
+    import json
+
+    from .references import SHIPPED, list_cases
+
+    cases = list_cases()
+    if output_format == "json":
+        rows = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "components": c.components,
+                "level": c.level,
+                "origin": c.origin,
+            }
+            for c in cases
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = [["id", "title", "components", "level"]]
+    table += [[c.id, c.title or "", str(c.components), c.level or ""] for c in cases]
+    if any(c.origin != SHIPPED for c in cases):
+        table[0].append("from")
+        for row, case in zip(table[1:], cases, strict=True):
+            row.append(case.origin)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        cells = [
+            cell.rjust(width) if i == 2 else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+
+
+@cli.command("lint")
+@click.argument("targets", nargs=-1, required=True, metavar="FILE|CASE...")
+def lint_command(targets: tuple[str, ...]) -> None:
+    """Check reference files or cases against the rules of the reference library.
+
+    Reports a missing @case, @title, @prompt, @level or @source; a component with no
+    alias, or a core one (weight above 1) with fewer than 3; an alias that is another
+    component's name or alias; a weighted component without a note; a component with no
+    edge; and the parser's warnings. Each problem is printed with a caret, then one
+    summary line per file. Exit status 1 if there is a problem, 2 if a file cannot be
+    read or parsed.
+
+    Example: mlsd-draw lint my-cases/search-ranking.mlsd video-recommendation
+    """
+    from .language import parse, read_source
+    from .lint import lint
+    from .references import case_source, looks_like_path
+
+    status = EXIT_OK
+    for target in targets:
+        try:
+            if target == "-" or looks_like_path(target):
+                name, text = read_source(target)
+            else:
+                name, text, _origin = case_source(target)
+            diagram = parse(text, path=name)
+        except ParseError as error:
+            _report_parse_error(error)
+            status = EXIT_ERROR
+            continue
+        except MlsdDrawError as error:
+            click.echo(f"error: {error}", err=True)
+            status = EXIT_ERROR
+            continue
+        problems = lint(diagram, text)
+        _echo_diagnostics(problems, text, name)
+        click.echo(f"{name}: {_plural(len(problems), 'problem') if problems else 'clean'}")
+        if problems and status == EXIT_OK:
+            status = EXIT_NO
+    sys.exit(status)
 
 
 _STYLES = {
