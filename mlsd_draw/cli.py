@@ -8,9 +8,11 @@ Heavy modules (networkx, graphviz) are imported inside the commands that need th
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -485,6 +487,261 @@ def demo(output_dir: str) -> None:
     click.echo(text_report(result.grade, style=style))
     for path in result.written:
         click.echo(str(path))
+
+
+@contextmanager
+def _history() -> Iterator[Any]:
+    """The practice history, closed afterwards."""
+    from .history import open_history
+
+    history = open_history()
+    try:
+        yield history
+    finally:
+        history.close()
+
+
+def _when(moment: Any, now: Any) -> str:
+    """A due date in words: `today`, `in 3 days`, `2 days ago`."""
+    days = round((moment - now).total_seconds() / 86400)
+    if days == 0:
+        return "today"
+    if days > 0:
+        return "tomorrow" if days == 1 else f"in {days} days"
+    return "yesterday" if days == -1 else f"{-days} days ago"
+
+
+@cli.command()
+@click.argument("case", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Default: CASE.mlsd here.")
+@click.option("--force", is_flag=True, help="Overwrite the attempt file if it exists.")
+@click.option("--edit", is_flag=True, help="Open the attempt file in your editor ($EDITOR).")
+@handles_errors
+def drill(case: str | None, output: str | None, force: bool, edit: bool) -> None:
+    """Start a drill: show the question and write an attempt file to fill in from memory.
+
+    Without CASE, picks the case most due for review (or a new one). The clock starts
+    now: `grade` records how long the recall took.
+
+    Example: mlsd-draw drill video-recommendation
+    """
+    from .files import write_text_atomically
+    from .history import now_utc
+    from .practice import drill_text, pick_next, schedule, suggested_minutes
+    from .references import case_ids, load_case
+
+    now = now_utc()
+    with _history() as history:
+        if case is None:
+            chosen = pick_next(schedule(history, case_ids()), now)
+            if chosen is None:
+                raise UsageError("no cases found to drill")
+            case = chosen.case_id
+        reference = load_case(case).diagram
+        target = Path(output) if output else Path(f"{case}.mlsd")
+        if target.exists() and not force:
+            raise UsageError(
+                f"{target} already exists: grade it, choose another file with -o, "
+                "or start over with --force"
+            )
+        write_text_atomically(target, drill_text(reference, case))
+        history.start_drill(case, target, now)
+    d = reference.directives
+    click.echo(click.style(d.title or case, bold=True) if _colour(sys.stdout) else d.title or case)
+    if d.prompt:
+        click.echo(d.prompt)
+    click.echo(f"\nYou have {suggested_minutes(reference)} minutes. Write your answer in {target}")
+    click.echo(f"then run: mlsd-draw grade {target}")
+    if edit:
+        click.edit(filename=str(target))
+
+
+@cli.command(name="next")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@handles_errors
+def next_cases(output_format: str) -> None:
+    """List the cases due for review now, the new ones, and what comes up later.
+
+    Example: mlsd-draw next
+    """
+    from .history import now_utc
+    from .practice import due_now, schedule
+    from .references import case_ids
+
+    now = now_utc()
+    with _history() as history:
+        states = schedule(history, case_ids())
+    due, fresh = due_now(states, now)
+    later = [s for s in states if s.due is not None and s.due > now]
+    if output_format == "json":
+
+        def entry(state: Any) -> dict[str, Any]:
+            return {
+                "case": state.case_id,
+                "due": state.due.isoformat() if state.due else None,
+                "reviews": state.reviews,
+            }
+
+        report = {
+            "due": [entry(s) for s in due],
+            "new": [entry(s) for s in fresh],
+            "later": [entry(s) for s in later],
+        }
+        click.echo(json.dumps(report, indent=2))
+        return
+    for heading, states_ in (("Due now", due), ("New", fresh), ("Later", later)):
+        if not states_:
+            continue
+        click.echo(heading)
+        for state in states_:
+            when = f"due {_when(state.due, now)}" if state.due else "never drilled"
+            click.echo(f"  {state.case_id:24s} {when}")
+    if due or fresh:
+        click.echo(f"\nStart with: mlsd-draw drill {(due or fresh)[0].case_id}")
+
+
+@cli.command(name="history")
+@click.argument("case", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@handles_errors
+def history_command(case: str | None, output_format: str) -> None:
+    """List graded attempts, oldest first: when, case, score, rating, time taken, hints.
+
+    Example: mlsd-draw history visual-search
+    """
+    from .practice import RATING_NAMES
+
+    with _history() as history:
+        attempts = history.attempts(case)
+    if output_format == "json":
+        rows = [
+            {
+                "graded_at": a.graded_at.isoformat(),
+                "case": a.case_id,
+                "score": a.score,
+                "rating": RATING_NAMES[a.rating],
+                "duration_seconds": a.duration_seconds,
+                "hint_level": a.hint_level,
+            }
+            for a in attempts
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not attempts:
+        click.echo("No graded attempts yet: start with `mlsd-draw drill`.")
+        return
+    for a in attempts:
+        took = (
+            f"{a.duration_seconds / 60:4.0f} min" if a.duration_seconds is not None else "       "
+        )
+        hints = f"  hint {a.hint_level}" if a.hint_level else ""
+        click.echo(
+            f"{a.graded_at:%Y-%m-%d %H:%M}  {a.case_id:24s} {a.score:5.1f}  "
+            f"{RATING_NAMES[a.rating]:5s} {took}{hints}"
+        )
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--top", default=10, show_default=True, help="How many missed components to list.")
+@handles_errors
+def stats(output_format: str, top: int) -> None:
+    """Progress per case (attempts, best, last, trend) and the components you miss most.
+
+    Example: mlsd-draw stats
+    """
+    from .history import now_utc
+    from .practice import case_stats
+    from .references import case_ids
+
+    now = now_utc()
+    with _history() as history:
+        drilled = sorted({a.case_id for a in history.attempts()})
+        rows = case_stats(history, drilled)
+        missed = history.missed_counts()[:top]
+        notes = _notes_of(missed)
+    known = set(case_ids())
+    if output_format == "json":
+        report = {
+            "cases": [
+                {
+                    "case": r.case_id,
+                    "attempts": r.attempts,
+                    "best": r.best,
+                    "last": r.last,
+                    "trend": r.trend,
+                    "due": r.due.isoformat() if r.due else None,
+                }
+                for r in rows
+            ],
+            "most_missed": [
+                {"case": c, "component": k, "label": lbl, "missed": m, "attempts": n,
+                 "note": notes.get((c, k))}
+                for c, k, lbl, m, n in missed
+            ],
+        }  # fmt: skip
+        click.echo(json.dumps(report, indent=2))
+        return
+    if not rows:
+        click.echo("No graded attempts yet: start with `mlsd-draw drill`.")
+        return
+    click.echo(f"{'case':24s} {'tries':>5s} {'best':>5s} {'last':>5s}  trend       due")
+    for r in rows:
+        due = _when(r.due, now) if r.due else "-"
+        mark = "" if r.case_id in known else "  (case not found now)"
+        scores = f"{r.attempts:5d} {r.best:5.1f} {r.last:5.1f}"
+        click.echo(f"{r.case_id:24s} {scores}  {r.trend:10s}  {due}{mark}")
+    if missed:
+        click.echo("\nMost often missed")
+        for case_id, component, label, times, seen in missed:
+            note = notes.get((case_id, component))
+            click.echo(f"  {times}/{seen}  {label} ({case_id})" + (f": {note}" if note else ""))
+
+
+def _notes_of(missed: Sequence[tuple[str, str, str, int, int]]) -> dict[tuple[str, str], str]:
+    """The reference note of each missed component, when its case can still be loaded."""
+    from .references import load_case
+
+    notes: dict[tuple[str, str], str] = {}
+    for case_id in {row[0] for row in missed}:
+        try:
+            reference = load_case(case_id).diagram
+        except MlsdDrawError:
+            continue
+        for _case, component, *_rest in (r for r in missed if r[0] == case_id):
+            note = next((n.note for n in reference.nodes if n.id == component), None)
+            if note:
+                notes[(case_id, component)] = note
+    return notes
+
+
+@cli.command()
+@click.argument("case")
+@click.option(
+    "--level",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    help="1: the stages; 2: counts and first letters per stage; 3: a component you missed.",
+)
+@handles_errors
+def hint(case: str, level: int) -> None:
+    """A hint for a case that does not give the answer away.
+
+    A grade after a hint is rated at most Hard.
+
+    Example: mlsd-draw hint video-recommendation --level 2
+    """
+    from .history import now_utc
+    from .practice import hint as hint_text
+    from .references import load_case
+
+    reference = load_case(case).diagram
+    with _history() as history:
+        attempts = history.attempts(case)
+        last = history.outcomes(attempts[-1].id) if attempts else []
+        history.record_hint(case, level, now_utc())
+    click.echo(hint_text(reference, level, last))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -304,7 +304,7 @@ class History:
             query += " WHERE a.case_id = ?"
             parameters = (case_id,)
         query += " GROUP BY a.case_id, o.component HAVING SUM(1 - o.found) > 0"
-        query += " ORDER BY SUM(1 - o.found) DESC, a.case_id, o.component"
+        query += " ORDER BY SUM(1 - o.found) DESC, MAX(o.weight) DESC, a.case_id, o.component"
         return [
             (r[0], r[1], r[2], int(r[3]), int(r[4])) for r in self._db.execute(query, parameters)
         ]
