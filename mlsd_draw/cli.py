@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .errors import Diagnostic, MlsdDrawError, ParseError, UsageError, render_diagnostics
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +73,30 @@ def handles_errors(command: F) -> F:
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _complete_case(
+    _ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of case ids (shipped and in MLSD_DRAW_REFS)."""
+    from click.shell_completion import CompletionItem
+
+    from .references import case_ids
+
+    try:
+        ids = case_ids()
+    except MlsdDrawError:
+        return []
+    return [CompletionItem(case) for case in ids if case.startswith(incomplete)]
+
+
+def _complete_case_or_file(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of case ids, then of file names."""
+    from click.shell_completion import CompletionItem
+
+    return [*_complete_case(ctx, param, incomplete), CompletionItem(incomplete, type="file")]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,7 +207,7 @@ def _load_file_or_case(spec: str) -> tuple[Any, str, str, str | None]:
 
 
 @cli.command()
-@click.argument("file", metavar="FILE|CASE")
+@click.argument("file", metavar="FILE|CASE", shell_complete=_complete_case_or_file)
 @click.option(
     "-o",
     "--output",
@@ -272,7 +299,13 @@ def list_command(output_format: str) -> None:
 
 
 @cli.command("lint")
-@click.argument("targets", nargs=-1, required=True, metavar="FILE|CASE...")
+@click.argument(
+    "targets",
+    nargs=-1,
+    required=True,
+    metavar="FILE|CASE...",
+    shell_complete=_complete_case_or_file,
+)
 def lint_command(targets: tuple[str, ...]) -> None:
     """Check reference files or cases against the rules of the reference library.
 
@@ -331,6 +364,7 @@ def _terminal_style(text: str, role: str) -> str:
 @click.option(
     "--ref",
     "reference",
+    shell_complete=_complete_case_or_file,
     metavar="CASE|PATH",
     help="The reference: a shipped case id or a .mlsd file. Default: the attempt's @case.",
 )
@@ -358,6 +392,11 @@ def _terminal_style(text: str, role: str) -> str:
 )
 @click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
 @click.option("--no-save", is_flag=True, help="Do not record this grade in the history.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Grade and draw again at every save of FILE, until Ctrl-C (nothing is recorded).",
+)
 @handles_errors
 def grade(
     file: str,
@@ -368,6 +407,7 @@ def grade(
     output: str | None,
     no_render: bool,
     no_save: bool,
+    watch: bool,
 ) -> None:
     """Grade an attempt against its reference, explain the result and draw the differences.
 
@@ -377,10 +417,7 @@ def grade(
 
     Example: mlsd-draw grade attempt.mlsd --ref visual-search -o report.html
     """
-    from .diff_image import DIFF_EXTENSIONS, default_diff_path, write_diff
-    from .references import reference_for
-    from .reports import json_text, plain, text_report
-    from .scoring import grade as grade_attempt
+    from .diff_image import DIFF_EXTENSIONS, default_diff_path
 
     target: Path | None = None
     if not no_render:
@@ -390,11 +427,48 @@ def grade(
                 raise UsageError(f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}")
         elif file != "-":
             target = default_diff_path(Path(file))
+    if not watch:
+        score = _grade_once(file, reference, output_format, hints, target, save=not no_save)
+        if min_score is not None and score < min_score:
+            sys.exit(EXIT_NO)
+        return
+    if file == "-":
+        raise UsageError("--watch needs a file, not standard input")
+    from .watching import watch_file
+
+    def again() -> None:
+        click.echo(click.style(f"--- {file}", dim=True) if _colour(sys.stdout) else f"--- {file}")
+        try:
+            _grade_once(file, reference, output_format, hints, target, save=False)
+        except ParseError as error:
+            _report_parse_error(error)
+        except MlsdDrawError as error:
+            click.echo(f"error: {error}", err=True)
+        click.echo(f"watching {file} (Ctrl-C to stop)", err=True)
+
+    watch_file(Path(file), again)
+
+
+def _grade_once(
+    file: str,
+    reference: str | None,
+    output_format: str,
+    hints: bool,
+    target: Path | None,
+    *,
+    save: bool,
+) -> float:
+    """Grade, draw, record and print once; returns the score."""
+    from .diff_image import write_diff
+    from .references import reference_for
+    from .reports import json_text, plain, text_report
+    from .scoring import grade as grade_attempt
+
     attempt, _name, text = _load(file)
     ref = reference_for(attempt, reference)
     result = grade_attempt(ref.diagram, attempt)
     written = write_diff(result, target) if target is not None else None
-    review = None if no_save else _save_review(result, ref, text, None if file == "-" else file)
+    review = _save_review(result, ref, text, None if file == "-" else file) if save else None
     if output_format == "json":
         extra = {"review": _review_json(review)} if review is not None else None
         click.echo(json_text(result, extra), nl=False)
@@ -407,8 +481,7 @@ def grade(
             click.echo(f"\ndiff: {written}")
         if review is not None:
             click.echo(_review_line(review))
-    if min_score is not None and result.score < min_score:
-        sys.exit(EXIT_NO)
+    return float(result.score)
 
 
 def _save_review(result: Any, ref: Any, text: str, path: str | None) -> Any:
@@ -512,7 +585,7 @@ def _when(moment: Any, now: Any) -> str:
 
 
 @cli.command()
-@click.argument("case", required=False)
+@click.argument("case", required=False, shell_complete=_complete_case)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Default: CASE.mlsd here.")
 @click.option("--force", is_flag=True, help="Overwrite the attempt file if it exists.")
 @click.option("--edit", is_flag=True, help="Open the attempt file in your editor ($EDITOR).")
@@ -601,7 +674,7 @@ def next_cases(output_format: str) -> None:
 
 
 @cli.command(name="history")
-@click.argument("case", required=False)
+@click.argument("case", required=False, shell_complete=_complete_case)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @handles_errors
 def history_command(case: str | None, output_format: str) -> None:
@@ -716,7 +789,7 @@ def _notes_of(missed: Sequence[tuple[str, str, str, int, int]]) -> dict[tuple[st
 
 
 @cli.command()
-@click.argument("case")
+@click.argument("case", shell_complete=_complete_case)
 @click.option(
     "--level",
     type=click.IntRange(1, 3),

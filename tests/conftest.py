@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,19 @@ def assert_golden(name: str, text: str) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8", newline="\n")
     assert text == golden.read_text(encoding="utf-8")
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def panel_texts(svg: bytes) -> dict[str, set[str]]:
+    """The text drawn in each node of the SVG, by panel ('r' reference, 'a' attempt)."""
+    root = ET.fromstring(svg)
+    panels: dict[str, set[str]] = {"r": set(), "a": set()}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") != "node":
+            continue
+        title = group.findtext(f"{SVG}title") or ""
+        if title[:1] in panels and title[1:].isdigit():
+            panels[title[0]].update(t.text or "" for t in group.iter(f"{SVG}text"))
+    return panels

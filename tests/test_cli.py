@@ -203,3 +203,22 @@ def test_python_dash_m_runs_the_tool() -> None:
     )
     assert result.returncode == 0
     assert "ok, 2 components" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("mlsd-draw gr", {"plain,grade"}),
+        ("mlsd-draw drill vis", {"plain,visual-search"}),
+        ("mlsd-draw hint news", {"plain,news-feed"}),
+        ("mlsd-draw grade x.mlsd --ref people", {"plain,people-you-may-know", "file,people"}),
+    ],
+)
+def test_shell_completion(runner: CliRunner, words: str, expected: set[str]) -> None:
+    env = {
+        "_MLSD_DRAW_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    result = runner.invoke(cli, [], env=env, prog_name="mlsd-draw")
+    assert set(result.stdout.split()) == expected

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_golden
+from conftest import assert_golden, panel_texts
 
 from mlsd_draw import parse
 from mlsd_draw.cli import cli
@@ -38,8 +37,6 @@ Registry -> Ranker
 Registry -> Training
 """
 
-SVG = "{http://www.w3.org/2000/svg}"
-
 
 @pytest.fixture
 def graded() -> Grade:
@@ -55,19 +52,6 @@ def test_paired_components_share_a_column(graded: Grade) -> None:
     assert "newrank" in dot
     assert len(re.findall(r"\{rank=same; r\d+; a\d+\}", dot)) == len(graded.alignment.pairs)
     assert "rank=same" not in grade_to_dot(graded, align_columns=False)
-
-
-def panel_texts(svg: bytes) -> dict[str, set[str]]:
-    """The text drawn in each node of the SVG, by panel ('r' reference, 'a' attempt)."""
-    root = ET.fromstring(svg)
-    panels: dict[str, set[str]] = {"r": set(), "a": set()}
-    for group in root.iter(f"{SVG}g"):
-        if group.get("class") != "node":
-            continue
-        title = group.findtext(f"{SVG}title") or ""
-        if title[:1] in panels and title[1:].isdigit():
-            panels[title[0]].update(t.text or "" for t in group.iter(f"{SVG}text"))
-    return panels
 
 
 BACKENDS = ["embedded", pytest.param("system", marks=pytest.mark.system_graphviz)]
