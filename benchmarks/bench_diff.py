@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 from mlsd_draw import parse
 from mlsd_draw.diff_image import render_diff
@@ -46,16 +45,6 @@ def attempt_text(reference_case: str = CASE, size: int = 30) -> str:
     for index in range(size - len(reference.nodes)):
         lines.append(f"{first} -> Extra service {index}")
     return "\n".join(lines) + "\n"
-
-
-def median_seconds(action: Callable[[], object], repeat: int = 5) -> float:
-    """The median wall time of `action`, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

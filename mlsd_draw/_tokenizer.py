@@ -36,13 +36,29 @@ class Tok(Enum):
 
 @dataclass(frozen=True)
 class Attr:
-    """One `key: value` of an attribute list. `raw` keeps quotes, for comma-separated lists."""
+    """One `key: value` of an attribute list. `raw` keeps quotes, for comma-separated lists.
+
+    Offsets are stored and spans worked out on demand, as for tokens.
+    """
 
     key: str
     value: str
     raw: str
-    key_span: Span
-    value_span: Span
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+    lines: _Lines = field(compare=False, repr=False)
+
+    @property
+    def key_span(self) -> Span:
+        """Where the key stands in the source."""
+        return self.lines.span(self.key_start, self.key_end)
+
+    @property
+    def value_span(self) -> Span:
+        """Where the value stands in the source."""
+        return self.lines.span(self.value_start, self.value_end)
 
 
 @dataclass(slots=True)
@@ -86,6 +102,7 @@ _STRING_RE = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)"')
 _UNESCAPE_RE = re.compile(r'\\(["\\])')
 _TEXT_CHUNK_RE = re.compile(r'[^\n;#{}"]+')
 _VALUE_CHUNK_RE = re.compile(r'[^\n;\]{}#"]+')
+_PLAIN_ATTRS_RE = re.compile(r'\[([^\[\]{}#"\n]*)\]')
 _SIMPLE_VALUE_RE = re.compile(r'([^\n;\]{}#"]*)(?=[;\]])')
 _KEY_RE = re.compile(r'[^\n:;\[\]{}#"]+')
 _DIRECTIVE_KEY_RE = re.compile(r"@([^\s#]*)")
@@ -342,9 +359,41 @@ class Tokenizer:
         self._emit(Token(Tok.DIRECTIVE, value, pos, key_match.end(), self._lines, key=key))
         return stop
 
+    def _plain_attrs(self, start: int, body: str) -> list[Attr] | None:
+        """The attributes of a list with no quote, comment or line break, read by splitting;
+        None when a part is not a plain `key: value` (the general reader reports why)."""
+        attrs = []
+        offset = start
+        for part in body.split(";"):
+            if part.strip():
+                key, colon, value = part.partition(":")
+                if not colon or not key.strip() or not value.strip():
+                    return None
+                key_start = offset + len(key) - len(key.lstrip())
+                value_start = offset + len(key) + 1 + len(value) - len(value.lstrip())
+                raw = value.strip()
+                attrs.append(
+                    Attr(
+                        collapse(key),
+                        collapse(raw),
+                        raw,
+                        key_start,
+                        key_start + len(key.strip()),
+                        value_start,
+                        value_start + len(raw),
+                        self._lines,
+                    )
+                )
+            offset += len(part) + 1
+        return attrs
+
     def _attrs(self, pos: int) -> int:
         """An attribute list: `[key: value; key: value]`, possibly over several lines."""
         text = self.text
+        plain = _PLAIN_ATTRS_RE.match(text, pos)
+        if plain and (attrs_ := self._plain_attrs(plain.start(1), plain.group(1))) is not None:
+            self._emit(Token(Tok.ATTRS, "", pos, plain.end(), self._lines, attrs=tuple(attrs_)))
+            return plain.end()
         open_pos = pos
         pos += 1
         attrs: list[Attr] = []
@@ -402,7 +451,18 @@ class Tokenizer:
                     key_match.end() + 1, _VALUE_CHUNK_RE, ";]{}"
                 )
             if value:
-                attrs.append(Attr(key, value, raw, key_span, value_span))
+                attrs.append(
+                    Attr(
+                        key,
+                        value,
+                        raw,
+                        key_span.start,
+                        key_span.end,
+                        value_span.start,
+                        value_span.end,
+                        self._lines,
+                    )
+                )
             else:
                 self._report(
                     "error",

@@ -111,6 +111,21 @@ def cli() -> None:
     """
 
 
+def _try_parse(source: str, read: Callable[[str], tuple[str, str]]) -> tuple[str, str, Any] | None:
+    """Read and parse one input for a command that goes on to the next: its display name,
+    text and diagram, or None after reporting why it cannot be used."""
+    from .language import parse
+
+    try:
+        name, text = read(source)
+        return name, text, parse(text, path=name)
+    except ParseError as error:
+        _report_parse_error(error)
+    except MlsdDrawError as error:
+        click.echo(f"error: {error}", err=True)
+    return None
+
+
 def _load(path: str) -> tuple[Any, str, str]:
     """Parse a file, printing its warnings; returns the diagram, its display name and text."""
     from .language import parse, read_source
@@ -131,21 +146,15 @@ def check(files: tuple[str, ...]) -> None:
 
     Example: mlsd-draw check attempt.mlsd
     """
-    from .language import parse, read_source
+    from .language import read_source
 
     failed = False
     for path in files:
-        try:
-            name, text = read_source(path)
-            diagram = parse(text, path=name)
-        except ParseError as error:
-            _report_parse_error(error)
+        loaded = _try_parse(path, read_source)
+        if loaded is None:
             failed = True
             continue
-        except MlsdDrawError as error:
-            click.echo(f"error: {error}", err=True)
-            failed = True
-            continue
+        name, text, diagram = loaded
         _echo_diagnostics(diagram.warnings, text, name)
         click.echo(
             f"{name}: ok, {_plural(len(diagram.nodes), 'component')}, "
@@ -318,26 +327,23 @@ def lint_command(targets: tuple[str, ...]) -> None:
 
     Example: mlsd-draw lint my-cases/search-ranking.mlsd video-recommendation
     """
-    from .language import parse, read_source
+    from .language import read_source
     from .lint import lint
     from .references import case_source, looks_like_path
 
+    def read_case_or_file(target: str) -> tuple[str, str]:
+        if target == "-" or looks_like_path(target):
+            return read_source(target)
+        name, text, _origin = case_source(target)
+        return name, text
+
     status = EXIT_OK
     for target in targets:
-        try:
-            if target == "-" or looks_like_path(target):
-                name, text = read_source(target)
-            else:
-                name, text, _origin = case_source(target)
-            diagram = parse(text, path=name)
-        except ParseError as error:
-            _report_parse_error(error)
+        loaded = _try_parse(target, read_case_or_file)
+        if loaded is None:
             status = EXIT_ERROR
             continue
-        except MlsdDrawError as error:
-            click.echo(f"error: {error}", err=True)
-            status = EXIT_ERROR
-            continue
+        name, text, diagram = loaded
         problems = lint(diagram, text)
         _echo_diagnostics(problems, text, name)
         click.echo(f"{name}: {_plural(len(problems), 'problem') if problems else 'clean'}")
