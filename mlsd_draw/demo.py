@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from .diff_image import default_diff_path, write_diff
 from .files import write_text_atomically
 from .language import parse
 from .references import load_case
-from .rendering import diagram_to_dot, write_image
 from .scoring import Grade, grade
 
 EXAMPLE = "video-recommendation-attempt.mlsd"
@@ -29,7 +29,8 @@ def example_text(name: str = EXAMPLE) -> str:
 
 
 def run_demo(output_dir: Path) -> DemoResult:
-    """Grade the bundled attempt against its shipped reference and draw both.
+    """Grade the bundled attempt against its shipped reference; write the diff picture and
+    the HTML report. Nothing goes into the practice history.
 
     The attempt is copied into `output_dir` so a person can edit it and grade it again.
     """
@@ -39,9 +40,6 @@ def run_demo(output_dir: Path) -> DemoResult:
     attempt = parse(text, path=str(source))
     reference = load_case(attempt.directives.case or "video-recommendation").diagram
     result = grade(reference, attempt)
-    stem = source.name.removesuffix(".mlsd")
-    images = (
-        write_image(diagram_to_dot(attempt, title="Your recall"), output_dir / f"{stem}.svg"),
-        write_image(diagram_to_dot(reference), output_dir / "reference.svg"),
-    )
-    return DemoResult(result, (source, *images))
+    picture = write_diff(result, default_diff_path(source))
+    report = write_diff(result, source.with_name(source.stem + ".report.html"))
+    return DemoResult(result, (source, picture, report))

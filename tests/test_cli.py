@@ -169,7 +169,11 @@ def test_demo_grades_and_writes_real_images(runner: CliRunner, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "/100  " in result.stdout.splitlines()[0]  # the report comes first
     written = [Path(line) for line in result.stdout.splitlines() if line.startswith(str(tmp_path))]
-    assert [p.suffix for p in written] == [".mlsd", ".svg", ".svg"]
+    assert [p.name for p in written] == [
+        "video-recommendation-attempt.mlsd",
+        "video-recommendation-attempt.diff.svg",
+        "video-recommendation-attempt.report.html",
+    ]
     assert all("<svg" in p.read_text(encoding="utf-8") for p in written[1:])
 
 
