@@ -75,6 +75,20 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _format_option(
+    help: str = "json prints one JSON document on standard output.",
+) -> Callable[[F], F]:
+    """The `--format text|json` option that every reporting command takes."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 def _complete_case(
     _ctx: click.Context, _param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
@@ -256,14 +270,7 @@ def show(file: str, output: str | None, as_text: bool) -> None:
 
 
 @cli.command("list")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json prints a list of {id, title, components, level, origin}.",
-)
+@_format_option("json prints a list of {id, title, components, level, origin}.")
 @handles_errors
 def list_command(output_format: str) -> None:
     """List the reference cases: the shipped ones and those in MLSD_DRAW_REFS folders.
@@ -374,14 +381,7 @@ def _terminal_style(text: str, role: str) -> str:
     metavar="CASE|PATH",
     help="The reference: a shipped case id or a .mlsd file. Default: the attempt's @case.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json prints one JSON object and nothing else on standard output.",
-)
+@_format_option("json prints one JSON object and nothing else on standard output.")
 @click.option("--hints", is_flag=True, help="Count what is missing instead of naming it.")
 @click.option(
     "--min-score",
@@ -636,7 +636,7 @@ def drill(case: str | None, output: str | None, force: bool, edit: bool) -> None
 
 
 @cli.command(name="next")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_format_option()
 @handles_errors
 def next_cases(output_format: str) -> None:
     """List the cases due for review now, the new ones, and what comes up later.
@@ -681,7 +681,7 @@ def next_cases(output_format: str) -> None:
 
 @cli.command(name="history")
 @click.argument("case", required=False, shell_complete=_complete_case)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_format_option()
 @handles_errors
 def history_command(case: str | None, output_format: str) -> None:
     """List graded attempts, oldest first: when, case, score, rating, time taken, hints.
@@ -721,7 +721,7 @@ def history_command(case: str | None, output_format: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_format_option()
 @click.option("--top", default=10, show_default=True, help="How many missed components to list.")
 @handles_errors
 def stats(output_format: str, top: int) -> None:
