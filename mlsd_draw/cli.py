@@ -125,14 +125,19 @@ def cli() -> None:
     """
 
 
+def _read_any(source: str, name: str, text: str) -> Any:
+    """Parse text in the format its file name says: `.mlsd`, Graphviz or Mermaid."""
+    from .interop import format_for_path, read_diagram
+
+    return read_diagram(text, path=name, fmt=format_for_path(source))
+
+
 def _try_parse(source: str, read: Callable[[str], tuple[str, str]]) -> tuple[str, str, Any] | None:
     """Read and parse one input for a command that goes on to the next: its display name,
     text and diagram, or None after reporting why it cannot be used."""
-    from .language import parse
-
     try:
         name, text = read(source)
-        return name, text, parse(text, path=name)
+        return name, text, _read_any(source, name, text)
     except ParseError as error:
         _report_parse_error(error)
     except MlsdDrawError as error:
@@ -141,11 +146,12 @@ def _try_parse(source: str, read: Callable[[str], tuple[str, str]]) -> tuple[str
 
 
 def _load(path: str) -> tuple[Any, str, str]:
-    """Parse a file, printing its warnings; returns the diagram, its display name and text."""
-    from .language import parse, read_source
+    """Parse a file (`.mlsd`, Graphviz or Mermaid, by its extension), printing its warnings;
+    returns the diagram, its display name and text."""
+    from .language import read_source
 
     name, text = read_source(path)
-    diagram = parse(text, path=name)
+    diagram = _read_any(path, name, text)
     _echo_diagnostics(diagram.warnings, text, name)
     return diagram, name, text
 
@@ -195,6 +201,11 @@ def fmt(file: str, write: bool, check_only: bool) -> None:
     from .files import write_text_atomically
     from .formatting import format_diagram
 
+    if write and file != "-" and Path(file).suffix.lower() not in ("", ".mlsd"):
+        raise UsageError(
+            f"{file} is not a .mlsd file: --write would replace it with .mlsd text; "
+            f"use `mlsd-draw convert {file} --to mlsd -o NEW.mlsd`"
+        )
     diagram, name, text = _load(file)
     formatted = format_diagram(diagram)
     if check_only:
@@ -566,6 +577,72 @@ def demo(output_dir: str) -> None:
     click.echo(text_report(result.grade, style=style))
     for path in result.written:
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--to",
+    "target_format",
+    type=click.Choice(["mlsd", "dot", "mermaid"]),
+    required=True,
+    help="The format to write.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@handles_errors
+def convert(file: str, target_format: str, output: str | None) -> None:
+    """Convert a diagram between .mlsd, Graphviz DOT and a Mermaid flowchart.
+
+    Reads .mlsd, .dot/.gv, .mmd and the first Mermaid block of a .md file; paste the
+    Mermaid output into notes or a README, where it renders.
+
+    Example: mlsd-draw convert attempt.mlsd --to mermaid
+    """
+    from .files import write_text_atomically
+    from .interop import write_diagram
+
+    diagram, _name, _text = _load(file)
+    text = write_diagram(diagram, target_format)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(str(write_text_atomically(Path(output), text)))
+
+
+@cli.group()
+def export() -> None:
+    """Export the reference library to other tools.
+
+    Example: mlsd-draw export anki -o mlsd.apkg
+    """
+
+
+@export.command("anki")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="mlsd-draw.apkg",
+    show_default=True,
+    help="The Anki package to write.",
+)
+@handles_errors
+def export_anki(output: str) -> None:
+    """Write an Anki deck: one note per case, the question on the front, the reference
+    picture and the notes of its core components on the back.
+
+    Notes keep the same id across exports, so importing again updates the cards.
+
+    Example: mlsd-draw export anki -o mlsd.apkg
+    """
+    from .anki import build_deck, write_deck
+    from .references import case_ids, load_case
+
+    ids = case_ids()
+    written = write_deck(build_deck(load_case(case) for case in ids), Path(output))
+    click.echo(f"{written}: {len(ids)} notes")
 
 
 @contextmanager

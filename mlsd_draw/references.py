@@ -136,17 +136,28 @@ def list_cases() -> list[CaseInfo]:
 def looks_like_path(spec: str) -> bool:
     """Whether a FILE|CASE argument names a file rather than a case id.
 
-    A path that exists wins; so does anything ending in `.mlsd` or holding a path
-    separator, so that a mistyped file name is reported as a missing file.
+    A path that exists wins; so does anything ending in a diagram file's extension
+    (`.mlsd`, `.dot`, `.mmd`, `.md` ...) or holding a path separator, so that a mistyped
+    file name is reported as a missing file.
     """
-    return spec.endswith(SUFFIX) or "/" in spec or "\\" in spec or Path(spec).exists()
+    from .interop import EXTENSIONS
+
+    return (
+        Path(spec).suffix.lower() in EXTENSIONS
+        or "/" in spec
+        or "\\" in spec
+        or Path(spec).exists()
+    )
 
 
 def load_reference(spec: str) -> Reference:
-    """A reference from a case id or from the path of any `.mlsd` file."""
+    """A reference from a case id or from the path of a diagram file (`.mlsd`, Graphviz or
+    Mermaid)."""
     if looks_like_path(spec):
+        from .interop import format_for_path, read_diagram
+
         name, text = read_source(spec)
-        return Reference(parse(text, path=name), name)
+        return Reference(read_diagram(text, path=name, fmt=format_for_path(spec)), name)
     return load_case(spec)
 
 

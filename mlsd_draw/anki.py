@@ -1,0 +1,235 @@
+"""An Anki deck of the reference architectures, for people who already review with Anki.
+
+One note per case: the front asks the interview question (title and prompt); the back
+shows the reference drawn as an SVG picture and, as a list, why each core component
+(weight above 1) is there. Building the deck (:func:`build_deck`) is pure: it returns the
+notes and the picture bytes. :func:`write_deck` turns them into an `.apkg` file, written
+atomically.
+
+Identity is fixed so that importing a newer export updates the cards instead of adding
+copies: the note model and the deck have constant ids, and each note's GUID is derived
+from its case id alone. A picture's file name holds a hash of its bytes, so a changed
+reference brings a new picture rather than an image Anki already has under that name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import itertools
+import json
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import genanki  # type: ignore[import-untyped, unused-ignore]
+
+from .errors import UsageError
+from .files import write_bytes_atomically
+from .model import Diagram, slugify
+from .references import Reference
+from .rendering import diagram_to_dot, render_dot
+
+MODEL_ID = 1_730_462_815
+"""The id of the note type; never change it, or re-imports duplicate every card."""
+
+DECK_ID = 1_730_462_816
+"""The id of the deck; never change it, or re-imports create a second deck."""
+
+DECK_NAME = "mlsd-draw references"
+MODEL_NAME = "mlsd-draw reference"
+GUID_NAMESPACE = "mlsd-draw"
+"""Mixed into every GUID, so a case id never collides with another deck's notes."""
+
+FIELDS = ("Case", "Title", "Prompt", "Picture", "Core")
+
+_CSS = """\
+.card { font-family: Helvetica, Arial, sans-serif; font-size: 18px; color: #1f2733;
+        background: white; text-align: left; }
+.title { font-size: 22px; font-weight: bold; margin-bottom: 0.5em; }
+.prompt { line-height: 1.4; }
+.picture img { max-width: 100%; height: auto; }
+.core li { margin: 0.3em 0; }
+"""
+_FRONT = '<div class="title">{{Title}}</div>\n<div class="prompt">{{Prompt}}</div>'
+_BACK = (
+    '{{FrontSide}}\n<hr id="answer">\n<div class="picture">{{Picture}}</div>\n'
+    '<div class="core">{{Core}}</div>'
+)
+
+
+@dataclass(frozen=True)
+class AnkiNote:
+    """One card's content: fields as HTML (every text from a reference escaped)."""
+
+    case: str
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnkiDeck:
+    """The notes of a deck and the media they show (file name -> bytes)."""
+
+    notes: tuple[AnkiNote, ...]
+    media: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def reference_svg(diagram: Diagram) -> bytes:
+    """The reference drawn as SVG, as `mlsd-draw show` draws it (no system Graphviz needed)."""
+    return render_dot(diagram_to_dot(diagram), "svg")
+
+
+def note_guid(case_id: str) -> str:
+    """The GUID of a case's note: the same on every export, so a re-import updates it."""
+    guid: str = genanki.guid_for(GUID_NAMESPACE, case_id)
+    return guid
+
+
+def media_name(case_id: str, picture: bytes) -> str:
+    """The picture's file name in the package: the case and a hash of the bytes.
+
+    Anki keeps media by name, so an edited reference needs a new name to be shown; an
+    unchanged one keeps its name, and re-importing changes nothing.
+    """
+    digest = hashlib.sha256(picture).hexdigest()[:12]
+    return f"mlsd-draw-{slugify(case_id) or 'case'}-{digest}.svg"
+
+
+def core_list(diagram: Diagram) -> str:
+    """The core components (weight above 1), heaviest first, each with its note, as HTML."""
+    core = sorted(
+        (node for node in diagram.nodes if node.weight > 1),
+        key=lambda node: -node.weight,
+    )
+    if not core:
+        return ""
+    items = []
+    for node in core:
+        name = f"<b>{html.escape(node.label)}</b>"
+        items.append(
+            f"<li>{name}: {html.escape(node.note)}</li>" if node.note else f"<li>{name}</li>"
+        )
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def build_deck(
+    cases: Iterable[Reference],
+    *,
+    render_svg: Callable[[Diagram], bytes] = reference_svg,
+) -> AnkiDeck:
+    """The deck for `cases`: one note per case, its picture drawn by `render_svg`.
+
+    Front: the title (the case id if there is none) and the prompt. Back: the picture
+    and :func:`core_list`. UsageError when two references share a case id, which would
+    give two notes one GUID.
+    """
+    notes: list[AnkiNote] = []
+    media: dict[str, bytes] = {}
+    seen: set[str] = set()
+    for reference in cases:
+        case_id = reference.case
+        if case_id in seen:
+            raise UsageError(f"two references have the case id '{case_id}': a deck needs one each")
+        seen.add(case_id)
+        diagram = reference.diagram
+        picture = render_svg(diagram)
+        name = media_name(case_id, picture)
+        media[name] = picture
+        directives = diagram.directives
+        tags = ["mlsd-draw"]
+        if directives.level and slugify(directives.level):
+            tags.append(f"mlsd-draw::{slugify(directives.level)}")
+        notes.append(
+            AnkiNote(
+                case=case_id,
+                guid=note_guid(case_id),
+                fields=(
+                    html.escape(case_id),
+                    html.escape(directives.title or case_id),
+                    html.escape(directives.prompt or ""),
+                    f'<img src="{html.escape(name)}">',
+                    core_list(diagram),
+                ),
+                tags=tuple(tags),
+            )
+        )
+    return AnkiDeck(tuple(notes), media)
+
+
+def note_model() -> Any:
+    """The genanki note type: fields :data:`FIELDS`, one card, fixed id :data:`MODEL_ID`."""
+    return genanki.Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Architecture", "qfmt": _FRONT, "afmt": _BACK}],
+        css=_CSS,
+        sort_field_index=FIELDS.index("Title"),
+    )
+
+
+def to_package(deck: AnkiDeck, media_folder: Path) -> Any:
+    """A `genanki.Package` of the deck; its media files are written into `media_folder`
+    (genanki packs media from files), which must outlive the package's use."""
+    model = note_model()
+    anki_deck = genanki.Deck(DECK_ID, DECK_NAME)
+    for note in deck.notes:
+        anki_deck.add_note(
+            genanki.Note(
+                model=model, fields=list(note.fields), guid=note.guid, tags=list(note.tags)
+            )
+        )
+    paths = []
+    for name, data in deck.media.items():
+        path = media_folder / name
+        path.write_bytes(data)
+        paths.append(str(path))
+    return genanki.Package(anki_deck, media_files=paths)
+
+
+def deck_bytes(deck: AnkiDeck, *, timestamp: float | None = None) -> bytes:
+    """The `.apkg` file of the deck: a zip of `collection.anki2` (SQLite), `media` (the
+    index of media files) and the media files, as `genanki.Package.write_to_file` lays it
+    out, but with every temporary file removed afterwards (genanki leaves its database in
+    the system's temporary folder). `timestamp` (seconds) fixes the note and card ids."""
+    stamp = time.time() if timestamp is None else timestamp
+    with tempfile.TemporaryDirectory(prefix="mlsd-draw-anki-") as folder:
+        work = Path(folder)
+        media_folder = work / "media"
+        media_folder.mkdir()
+        package = to_package(deck, media_folder)
+        database = work / "collection.anki2"
+        connection = sqlite3.connect(database)
+        try:
+            package.write_to_db(connection.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            connection.commit()
+        finally:
+            connection.close()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(database, "collection.anki2")
+            names = list(deck.media)
+            archive.writestr("media", json.dumps({str(i): name for i, name in enumerate(names)}))
+            for index, name in enumerate(names):
+                archive.write(media_folder / name, str(index))
+        return buffer.getvalue()
+
+
+def write_deck(deck: AnkiDeck, path: str | Path, *, timestamp: float | None = None) -> Path:
+    """Write the deck as an `.apkg` file at `path`, atomically: through a temporary file in
+    the same folder and a rename, so a failed export never leaves a broken deck behind.
+    UsageError when the file cannot be written."""
+    target = Path(path)
+    data = deck_bytes(deck, timestamp=timestamp)
+    try:
+        return write_bytes_atomically(target, data)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
