@@ -9,14 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw import Diagram, ParseError, UsageError, parse
-from mlsd_draw.interop import (
-    format_for_path,
-    mermaid_quote,
-    read_diagram,
-    read_diagram_file,
-    to_mermaid,
-    write_diagram,
-)
+from mlsd_draw.dot_input import read_dot
+from mlsd_draw.interop import format_for_path, read_diagram, read_diagram_file, write_diagram
+from mlsd_draw.mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
 from mlsd_draw.references import load_case, shipped_case_ids
 from mlsd_draw.rendering import diagram_to_dot
 from mlsd_draw.scoring import grade
@@ -42,11 +37,11 @@ def groups_of(diagram: Diagram) -> GroupView:
 
 
 def mermaid(text: str) -> Diagram:
-    return read_diagram(text, path="notes.mmd", fmt="mermaid")
+    return read_mermaid(text, path="notes.mmd")
 
 
 def dot(text: str) -> Diagram:
-    return read_diagram(text, path="graph.dot", fmt="dot")
+    return read_dot(text, path="graph.dot")
 
 
 def warnings_of(diagram: Diagram) -> list[tuple[int, int, str]]:
@@ -617,7 +612,7 @@ flowchart LR
 
 
 def test_markdown_reads_the_first_mermaid_flowchart() -> None:
-    diagram = read_diagram(README, path="README.md", fmt="markdown")
+    diagram = read_markdown(README, path="README.md")
     assert set(nodes_of(diagram)) == {"user-request", "ranking", "c"}
     # Spans point into the whole file, so messages show the file's own line numbers.
     span = diagram.node("user-request").span
@@ -628,7 +623,7 @@ def test_markdown_reads_the_first_mermaid_flowchart() -> None:
 def test_markdown_errors_point_into_the_file() -> None:
     text = "# Notes\n\n```mermaid\nflowchart LR\n  A --> \n```\n"
     with pytest.raises(ParseError) as caught:
-        read_diagram(text, path="README.md", fmt="markdown")
+        read_markdown(text, path="README.md")
     assert caught.value.render() == (
         "README.md:5:5: error: this link has no target\n  5 |   A --> \n    |     ^^^ expected a node after '-->'"
     )
@@ -636,7 +631,7 @@ def test_markdown_errors_point_into_the_file() -> None:
 
 def test_markdown_without_a_mermaid_block() -> None:
     with pytest.raises(ParseError) as caught:
-        read_diagram("# Notes\n\n```python\nprint(1)\n```\n", path="README.md", fmt="markdown")
+        read_markdown("# Notes\n\n```python\nprint(1)\n```\n", path="README.md")
     assert caught.value.render() == (
         "README.md:1:1: error: no ```mermaid block in this file\n  1 | # Notes\n    | ^^^^^^^ "
         "mlsd-draw reads the first fenced code block marked `mermaid` that holds a flowchart"
@@ -645,7 +640,7 @@ def test_markdown_without_a_mermaid_block() -> None:
 
 def test_markdown_falls_back_to_the_first_block_when_none_is_a_flowchart() -> None:
     with pytest.raises(ParseError, match="this is a Mermaid pie, not a flowchart"):
-        read_diagram('```mermaid\npie\n  "a": 1\n```\n', path="README.md", fmt="markdown")
+        read_markdown('```mermaid\npie\n  "a": 1\n```\n', path="README.md")
 
 
 # -- DOT ---------------------------------------------------------------------------------------
