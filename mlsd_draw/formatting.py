@@ -169,17 +169,8 @@ def _edge_lines(edges: list[Edge], labels: dict[str, str]) -> list[str]:
 def format_diagram(diagram: Diagram) -> str:
     """The canonical text of a diagram; parsing it gives the same diagram back."""
     out: list[str] = []
-    d = diagram.directives
-    for key, value in (
-        ("case", d.case),
-        ("title", d.title),
-        ("prompt", d.prompt),
-        ("level", d.level),
-        ("source", d.source),
-        *d.extra.items(),
-    ):
-        if value is not None:
-            out.append(f"@{key} {format_directive(value)}")
+    for key, value in diagram.directives.items():
+        out.append(f"@{key} {format_directive(value)}")
 
     labels = {node.id: format_name(node.label) for node in diagram.nodes}
     group_of = {node.id: node.group for node in diagram.nodes}

@@ -631,14 +631,7 @@ class _Parser:
         return False
 
     def build(self) -> Diagram:
-        directives = Directives(
-            case=self.directives.get("case"),
-            title=self.directives.get("title"),
-            prompt=self.directives.get("prompt"),
-            level=self.directives.get("level"),
-            source=self.directives.get("source"),
-            extra=dict(self.extra_directives),
-        )
+        directives = Directives.from_values({**self.directives, **self.extra_directives})
         groups = tuple(
             Group(g.id, g.name, g.parent, tuple(g.aliases), g.note, g.attributes, g.span)
             for g in self.groups.values()

@@ -393,14 +393,7 @@ class _MermaidReader:
                 )
                 if draft.label is None:
                     draft.label = self.titles[key]
-        directives = Directives(
-            case=self.directives.get("case"),
-            title=self.directives.get("title"),
-            prompt=self.directives.get("prompt"),
-            level=self.directives.get("level"),
-            source=self.directives.get("source"),
-            extra=dict(self.extra),
-        )
+        directives = Directives.from_values({**self.directives, **self.extra})
         empty = (
             "the flowchart has no nodes",
             self.header_span,
@@ -1037,17 +1030,8 @@ def to_mermaid(diagram: Diagram) -> str:
     """
     node_ids, group_ids = _mermaid_ids(diagram)
     lines = ["flowchart LR"]
-    d = diagram.directives
-    for key, value in (
-        ("case", d.case),
-        ("title", d.title),
-        ("prompt", d.prompt),
-        ("level", d.level),
-        ("source", d.source),
-        *d.extra.items(),
-    ):
-        if value is not None:
-            lines.append(f"  %% @{key} {_comment_value(value)}")
+    for key, value in diagram.directives.items():
+        lines.append(f"  %% @{key} {_comment_value(value)}")
     children: dict[str | None, list[Group]] = defaultdict(list)
     for group in diagram.groups:
         children[group.parent].append(group)

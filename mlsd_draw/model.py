@@ -45,6 +45,27 @@ class Directives:
     extra: Mapping[str, str] = field(default_factory=dict)
     """Directives this version does not know, kept so `fmt` never drops text."""
 
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> Directives:
+        """Directives from `key -> value` as a file gave them; unknown keys go to `extra`."""
+        known = ("case", "title", "prompt", "level", "source")
+        return cls(
+            **{key: values.get(key) for key in known},
+            extra={key: value for key, value in values.items() if key not in known},
+        )
+
+    def items(self) -> list[tuple[str, str]]:
+        """The directives that are set, as `(key, value)` in their canonical order."""
+        pairs = [
+            ("case", self.case),
+            ("title", self.title),
+            ("prompt", self.prompt),
+            ("level", self.level),
+            ("source", self.source),
+            *self.extra.items(),
+        ]
+        return [(key, value) for key, value in pairs if value is not None]
+
 
 @dataclass(frozen=True)
 class Group:
