@@ -12,13 +12,12 @@ reader agree with `.mlsd` and with each other.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
+from ._tokenizer import LineIndex
 from .errors import Diagnostic, ParseError, Severity, Span
 from .model import Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
 
@@ -27,17 +26,12 @@ class Positions:
     """Spans (1-based line and column) of character offsets into one text."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self._lines = LineIndex(text)
 
     def span(self, start: int, end: int | None = None) -> Span:
         """The span from `start` to `end` (at least one character wide, for the caret)."""
-        index = bisect_right(self._starts, start) - 1
         stop = start + 1 if end is None else max(end, start + 1)
-        return Span(start, stop, index + 1, start - self._starts[index] + 1)
-
-    def line_start(self, line: int) -> int:
-        """The offset where 1-based `line` starts (the last line for a number past the end)."""
-        return self._starts[min(max(line, 1), len(self._starts)) - 1]
+        return self._lines.span(start, stop)
 
 
 @dataclass

@@ -48,7 +48,7 @@ class Attr:
     key_end: int
     value_start: int
     value_end: int
-    lines: _Lines = field(compare=False, repr=False)
+    lines: LineIndex = field(compare=False, repr=False)
 
     @property
     def key_span(self) -> Span:
@@ -73,7 +73,7 @@ class Token:
     value: str
     start: int
     end: int
-    lines: _Lines
+    lines: LineIndex
     arrow: str = ""
     """For ARROW: the canonical arrow (`->`, `<-`, `<->` or `--`)."""
     attrs: tuple[Attr, ...] = ()
@@ -141,7 +141,7 @@ def unescape(body: str) -> str:
     return _UNESCAPE_RE.sub(r"\1", body)
 
 
-class _Lines:
+class LineIndex:
     """Line and column of offsets; spans come mostly in increasing order, so it walks forward."""
 
     def __init__(self, text: str) -> None:
@@ -172,7 +172,7 @@ class Tokenizer:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._lines = _Lines(self.text)
+        self._lines = LineIndex(self.text)
         self._tokens: list[Token] = []
         self._pos = 0
         self._at_statement_start = True
