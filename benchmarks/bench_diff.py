@@ -20,9 +20,9 @@ from pathlib import Path
 from timing import median_seconds
 
 from mlsd_draw import parse
-from mlsd_draw.diff_image import render_diff
-from mlsd_draw.references import load_case
-from mlsd_draw.scoring import grade
+from mlsd_draw.drawing.diff_image import render_diff
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.library.references import load_case
 
 CASE = "harmful-content"
 

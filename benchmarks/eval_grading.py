@@ -31,11 +31,11 @@ from pathlib import Path
 
 from scipy.stats import spearmanr  # type: ignore[import-untyped, unused-ignore]
 
-from mlsd_draw.language import parse, parse_file
-from mlsd_draw.matching import Alignment
-from mlsd_draw.model import Diagram, slugify
-from mlsd_draw.reports import json_report
-from mlsd_draw.scoring import grade
+from mlsd_draw.grading.matching import Alignment
+from mlsd_draw.grading.reports import json_report
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.language.model import Diagram, slugify
+from mlsd_draw.language.parser import parse, parse_file
 
 DEFAULT_CASES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "cases"
 SCALE_SIZES = (50, 200, 1000, 3000)

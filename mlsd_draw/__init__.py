@@ -14,27 +14,27 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError
-    from .formatting import format_diagram
-    from .language import parse, parse_file
-    from .model import Diagram, Directives, Edge, Group, Node, slugify
+    from .core.errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError
+    from .language.formatter import format_diagram
+    from .language.model import Diagram, Directives, Edge, Group, Node, slugify
+    from .language.parser import parse, parse_file
 
 _WHERE = {
-    "Diagnostic": "errors",
-    "MlsdDrawError": "errors",
-    "ParseError": "errors",
-    "RenderError": "errors",
-    "Span": "errors",
-    "UsageError": "errors",
-    "format_diagram": "formatting",
-    "parse": "language",
-    "parse_file": "language",
-    "Diagram": "model",
-    "Directives": "model",
-    "Edge": "model",
-    "Group": "model",
-    "Node": "model",
-    "slugify": "model",
+    "Diagnostic": "core.errors",
+    "MlsdDrawError": "core.errors",
+    "ParseError": "core.errors",
+    "RenderError": "core.errors",
+    "Span": "core.errors",
+    "UsageError": "core.errors",
+    "format_diagram": "language.formatter",
+    "parse": "language.parser",
+    "parse_file": "language.parser",
+    "Diagram": "language.model",
+    "Directives": "language.model",
+    "Edge": "language.model",
+    "Group": "language.model",
+    "Node": "language.model",
+    "slugify": "language.model",
 }
 
 __all__ = [

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from mlsd_draw import Diagram, UsageError, parse
-from mlsd_draw.anki import (
+from mlsd_draw.library.references import Reference, load_case, shipped_case_ids
+from mlsd_draw.practice.anki import (
     DECK_ID,
     MODEL_ID,
     AnkiDeck,
@@ -23,7 +24,6 @@ from mlsd_draw.anki import (
     reference_svg,
     write_deck,
 )
-from mlsd_draw.references import Reference, load_case, shipped_case_ids
 
 
 def fake_svg(diagram: Diagram) -> bytes:

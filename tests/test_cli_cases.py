@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from mlsd_draw.cli import cli
-from mlsd_draw.references import load_case, shipped_case_ids
+from mlsd_draw.library.references import load_case, shipped_case_ids
 
 CASES = shipped_case_ids()
 

@@ -12,9 +12,9 @@ from conftest import assert_golden, panel_texts, use_embedded_graphviz
 
 from mlsd_draw import parse
 from mlsd_draw.cli import cli
-from mlsd_draw.diff_image import grade_to_dot, render_diff, write_diff
-from mlsd_draw.formatting import format_name
-from mlsd_draw.scoring import Grade, grade
+from mlsd_draw.drawing.diff_image import grade_to_dot, render_diff, write_diff
+from mlsd_draw.grading.scoring import Grade, grade
+from mlsd_draw.language.formatter import format_name
 
 REFERENCE = """\
 @case tiny

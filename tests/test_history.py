@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_draw.history import (
+from mlsd_draw.practice.history import (
     APPLICATION_ID,
     MIGRATIONS,
     HistoryError,
@@ -123,7 +123,7 @@ WRITER = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from mlsd_draw.history import Outcome, open_history
+from mlsd_draw.practice.history import Outcome, open_history
 history = open_history(Path(sys.argv[1]))
 for i in range(int(sys.argv[2])):
     history.record_attempt(case_id=sys.argv[3], graded_at=datetime.now(timezone.utc), score=i,

@@ -9,12 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw import Diagram, ParseError, UsageError, parse
-from mlsd_draw.dot_input import read_dot
-from mlsd_draw.interop import format_for_path, read_diagram, read_diagram_file, write_diagram
-from mlsd_draw.mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
-from mlsd_draw.references import load_case, shipped_case_ids
-from mlsd_draw.rendering import diagram_to_dot
-from mlsd_draw.scoring import grade
+from mlsd_draw.drawing.rendering import diagram_to_dot
+from mlsd_draw.formats.dispatch import (
+    format_for_path,
+    read_diagram,
+    read_diagram_file,
+    write_diagram,
+)
+from mlsd_draw.formats.dot_reader import read_dot
+from mlsd_draw.formats.mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.library.references import load_case, shipped_case_ids
 
 NodeView = dict[str, tuple[str, str | None, str | None]]
 EdgeView = dict[tuple[str, str], tuple[str, str | None]]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlsd_draw import Diagram, ParseError, format_diagram, parse, slugify
-from mlsd_draw.model import Edge
+from mlsd_draw.language.model import Edge
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "mlsd-language.md"
 

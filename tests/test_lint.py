@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlsd_draw import parse
-from mlsd_draw.lint import lint
+from mlsd_draw.library.lint import lint
 
 HEADER = """\
 @case tiny

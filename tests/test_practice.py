@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from mlsd_draw import parse
-from mlsd_draw.history import AttemptRecord, Outcome, open_history
-from mlsd_draw.practice import (
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.practice.history import AttemptRecord, Outcome, open_history
+from mlsd_draw.practice.schedule import (
     AGAIN,
     EASY,
     GOOD,
@@ -23,7 +24,6 @@ from mlsd_draw.practice import (
     schedule,
     sparkline,
 )
-from mlsd_draw.scoring import grade
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 REFERENCE = parse(

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from mlsd_draw.cli import cli
-from mlsd_draw.references import load_case
+from mlsd_draw.library.references import load_case
 
 # Three cases: one recalled well, one badly, one never graded.
 GOOD_CASE, BAD_CASE, OTHER = "visual-search", "news-feed", "framework"

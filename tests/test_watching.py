@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import panel_texts
 
-from mlsd_draw.watching import watch_file
+from mlsd_draw.app.watching import watch_file
 
 REFERENCE = "Request -> Ranking -> Results\n"
 

@@ -6,9 +6,9 @@ keeps no positions, though, and passes over much in silence, so a token scan of 
 first finds the line and column of every node and subgraph and reports what the model
 cannot hold (HTML-like labels, record shapes, ports, edges to clusters, a second graph)
 and the slips pydot would misread (an unclosed quote, a name with a space). The diagram is
-built with :mod:`mlsd_draw._diagram_builder`, like the Mermaid reader's.
+built with :mod:`mlsd_draw.formats.builder`, like the Mermaid reader's.
 
-Writing DOT is drawing, so it lives in :func:`mlsd_draw.rendering.diagram_to_dot`; hence
+Writing DOT is drawing, so it lives in :func:`mlsd_draw.drawing.rendering.diagram_to_dot`; hence
 this module's name.
 """
 
@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._diagram_builder import Builder
-from ._tokenizer import collapse
-from .errors import Span
-from .model import Diagram, Directives
+from ..core.errors import Span
+from ..language.model import Diagram, Directives
+from ..language.tokenizer import collapse
+from .builder import Builder
 
 # -- public API ----------------------------------------------------------------------------
 

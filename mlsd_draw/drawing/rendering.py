@@ -15,9 +15,9 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from .errors import LayoutError, RenderError, UsageError
-from .files import write_bytes_atomically
-from .model import Diagram, Edge, Group, Node
+from ..core.errors import LayoutError, RenderError, UsageError
+from ..core.files import write_bytes_atomically
+from ..language.model import Diagram, Edge, Group, Node
 
 FORMATS = ("svg", "png", "pdf", "dot")
 """What `render_dot` produces; `dot` is the DOT text itself."""

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import UsageError
-from .language import parse, read_source
-from .model import Diagram
+from ..core.errors import UsageError
+from ..language.model import Diagram
+from ..language.parser import parse, read_source
 
 SUFFIX = ".mlsd"
 ENV_VAR = "MLSD_DRAW_REFS"
@@ -140,7 +140,7 @@ def looks_like_path(spec: str) -> bool:
     (`.mlsd`, `.dot`, `.mmd`, `.md` ...) or holding a path separator, so that a mistyped
     file name is reported as a missing file.
     """
-    from .interop import EXTENSIONS
+    from ..formats.dispatch import EXTENSIONS
 
     return (
         Path(spec).suffix.lower() in EXTENSIONS
@@ -154,7 +154,7 @@ def load_reference(spec: str) -> Reference:
     """A reference from a case id or from the path of a diagram file (`.mlsd`, Graphviz or
     Mermaid)."""
     if looks_like_path(spec):
-        from .interop import format_for_path, read_diagram
+        from ..formats.dispatch import format_for_path, read_diagram
 
         name, text = read_source(spec)
         return Reference(read_diagram(text, path=name, fmt=format_for_path(spec)), name)

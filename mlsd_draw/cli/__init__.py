@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .errors import Diagnostic, MlsdDrawError, ParseError, UsageError, render_diagnostics
+from ..core.errors import Diagnostic, MlsdDrawError, ParseError, UsageError, render_diagnostics
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -95,7 +95,7 @@ def _complete_case(
     """Shell completion of case ids (shipped and in MLSD_DRAW_REFS)."""
     from click.shell_completion import CompletionItem
 
-    from .references import case_ids
+    from ..library.references import case_ids
 
     try:
         ids = case_ids()
@@ -127,7 +127,7 @@ def cli() -> None:
 
 def _read_any(source: str, name: str, text: str) -> Any:
     """Parse text in the format its file name says: `.mlsd`, Graphviz or Mermaid."""
-    from .interop import format_for_path, read_diagram
+    from ..formats.dispatch import format_for_path, read_diagram
 
     return read_diagram(text, path=name, fmt=format_for_path(source))
 
@@ -148,7 +148,7 @@ def _try_parse(source: str, read: Callable[[str], tuple[str, str]]) -> tuple[str
 def _load(path: str) -> tuple[Any, str, str]:
     """Parse a file (`.mlsd`, Graphviz or Mermaid, by its extension), printing its warnings;
     returns the diagram, its display name and text."""
-    from .language import read_source
+    from ..language.parser import read_source
 
     name, text = read_source(path)
     diagram = _read_any(path, name, text)
@@ -166,7 +166,7 @@ def check(files: tuple[str, ...]) -> None:
 
     Example: mlsd-draw check attempt.mlsd
     """
-    from .language import read_source
+    from ..language.parser import read_source
 
     failed = False
     for path in files:
@@ -198,8 +198,8 @@ def fmt(file: str, write: bool, check_only: bool) -> None:
 
     Example: mlsd-draw fmt attempt.mlsd --write
     """
-    from .files import write_text_atomically
-    from .formatting import format_diagram
+    from ..core.files import write_text_atomically
+    from ..language.formatter import format_diagram
 
     if write and file != "-" and Path(file).suffix.lower() not in ("", ".mlsd"):
         raise UsageError(
@@ -227,12 +227,12 @@ def _load_file_or_case(spec: str) -> tuple[Any, str, str, str | None]:
     """A FILE|CASE argument: a path that exists (or ends in .mlsd, or has a /) is a file,
     anything else a case id. Returns the diagram, display name, text and default image.
     """
-    from .references import case_source, looks_like_path
+    from ..library.references import case_source, looks_like_path
 
     if spec == "-" or looks_like_path(spec):
         diagram, name, text = _load(spec)
         return diagram, name, text, None if spec == "-" else str(Path(spec).with_suffix(".svg"))
-    from .language import parse
+    from ..language.parser import parse
 
     name, text, _origin = case_source(spec)
     diagram = parse(text, path=name)
@@ -264,11 +264,11 @@ def show(file: str, output: str | None, as_text: bool) -> None:
     if as_text:
         if output is not None:
             raise click.UsageError("--text prints to standard output: leave out -o")
-        from .formatting import format_diagram
+        from ..language.formatter import format_diagram
 
         click.echo(format_diagram(diagram), nl=False)
         return
-    from .rendering import diagram_to_dot, output_format, write_image
+    from ..drawing.rendering import diagram_to_dot, output_format, write_image
 
     if output is None:
         if default_output is None:
@@ -294,7 +294,7 @@ def list_command(output_format: str) -> None:
     """
     import json
 
-    from .references import SHIPPED, list_cases
+    from ..library.references import SHIPPED, list_cases
 
     cases = list_cases()
     if output_format == "json":
@@ -345,9 +345,9 @@ def lint_command(targets: tuple[str, ...]) -> None:
 
     Example: mlsd-draw lint my-cases/search-ranking.mlsd video-recommendation
     """
-    from .language import read_source
-    from .lint import lint
-    from .references import case_source, looks_like_path
+    from ..language.parser import read_source
+    from ..library.lint import lint
+    from ..library.references import case_source, looks_like_path
 
     def read_case_or_file(target: str) -> tuple[str, str]:
         if target == "-" or looks_like_path(target):
@@ -434,7 +434,7 @@ def grade(
 
     Example: mlsd-draw grade attempt.mlsd --ref visual-search -o report.html
     """
-    from .diff_image import DIFF_EXTENSIONS, default_diff_path
+    from ..drawing.diff_image import DIFF_EXTENSIONS, default_diff_path
 
     target: Path | None = None
     if not no_render:
@@ -451,7 +451,7 @@ def grade(
         return
     if file == "-":
         raise UsageError("--watch needs a file, not standard input")
-    from .watching import watch_file
+    from ..app.watching import watch_file
 
     def again() -> None:
         click.echo(click.style(f"--- {file}", dim=True) if _colour(sys.stdout) else f"--- {file}")
@@ -476,10 +476,10 @@ def _grade_once(
     save: bool,
 ) -> float:
     """Grade, draw, record and print once; returns the score."""
-    from .diff_image import write_diff
-    from .references import reference_for
-    from .reports import json_text, plain, text_report
-    from .scoring import grade as grade_attempt
+    from ..drawing.diff_image import write_diff
+    from ..grading.reports import json_text, plain, text_report
+    from ..grading.scoring import grade as grade_attempt
+    from ..library.references import reference_for
 
     attempt, _name, text = _load(file)
     ref = reference_for(attempt, reference)
@@ -505,8 +505,8 @@ def _save_review(result: Any, ref: Any, text: str, path: str | None) -> Any:
     """Record a grade in the history; a history problem stops here, before any output."""
     from importlib.metadata import version
 
-    from .history import HistoryError, now_utc, open_history
-    from .practice import record_grade
+    from ..practice.history import HistoryError, now_utc, open_history
+    from ..practice.schedule import record_grade
 
     try:
         history = open_history()
@@ -528,7 +528,7 @@ def _save_review(result: Any, ref: Any, text: str, path: str | None) -> Any:
 
 
 def _review_json(review: Any) -> dict[str, Any]:
-    from .practice import RATING_NAMES
+    from ..practice.schedule import RATING_NAMES
 
     return {
         "rating": RATING_NAMES[review.rating],
@@ -539,8 +539,8 @@ def _review_json(review: Any) -> dict[str, Any]:
 
 
 def _review_line(review: Any) -> str:
-    from .history import now_utc
-    from .practice import RATING_NAMES
+    from ..practice.history import now_utc
+    from ..practice.schedule import RATING_NAMES
 
     parts = [f"saved: rated {RATING_NAMES[review.rating]}"]
     if review.hint_level:
@@ -569,8 +569,8 @@ def demo(output_dir: str) -> None:
 
     Example: mlsd-draw demo
     """
-    from .demo import run_demo
-    from .reports import plain, text_report
+    from ..app.demo import run_demo
+    from ..grading.reports import plain, text_report
 
     result = run_demo(Path(output_dir))
     style = _terminal_style if _colour(sys.stdout) else plain
@@ -600,8 +600,8 @@ def convert(file: str, target_format: str, output: str | None) -> None:
 
     Example: mlsd-draw convert attempt.mlsd --to mermaid
     """
-    from .files import write_text_atomically
-    from .interop import write_diagram
+    from ..core.files import write_text_atomically
+    from ..formats.dispatch import write_diagram
 
     diagram, _name, _text = _load(file)
     text = write_diagram(diagram, target_format)
@@ -637,8 +637,8 @@ def export_anki(output: str) -> None:
 
     Example: mlsd-draw export anki -o mlsd.apkg
     """
-    from .anki import build_deck, write_deck
-    from .references import case_ids, load_case
+    from ..library.references import case_ids, load_case
+    from ..practice.anki import build_deck, write_deck
 
     ids = case_ids()
     written = write_deck(build_deck(load_case(case) for case in ids), Path(output))
@@ -648,7 +648,7 @@ def export_anki(output: str) -> None:
 @contextmanager
 def _history() -> Iterator[Any]:
     """The practice history, closed afterwards."""
-    from .history import open_history
+    from ..practice.history import open_history
 
     history = open_history()
     try:
@@ -681,10 +681,10 @@ def drill(case: str | None, output: str | None, force: bool, edit: bool) -> None
 
     Example: mlsd-draw drill video-recommendation
     """
-    from .files import write_text_atomically
-    from .history import now_utc
-    from .practice import drill_text, pick_next, schedule, suggested_minutes
-    from .references import case_ids, load_case
+    from ..core.files import write_text_atomically
+    from ..library.references import case_ids, load_case
+    from ..practice.history import now_utc
+    from ..practice.schedule import drill_text, pick_next, schedule, suggested_minutes
 
     now = now_utc()
     with _history() as history:
@@ -720,9 +720,9 @@ def next_cases(output_format: str) -> None:
 
     Example: mlsd-draw next
     """
-    from .history import now_utc
-    from .practice import due_now, schedule
-    from .references import case_ids
+    from ..library.references import case_ids
+    from ..practice.history import now_utc
+    from ..practice.schedule import due_now, schedule
 
     now = now_utc()
     with _history() as history:
@@ -765,7 +765,7 @@ def history_command(case: str | None, output_format: str) -> None:
 
     Example: mlsd-draw history visual-search
     """
-    from .practice import RATING_NAMES
+    from ..practice.schedule import RATING_NAMES
 
     with _history() as history:
         attempts = history.attempts(case)
@@ -806,9 +806,9 @@ def stats(output_format: str, top: int) -> None:
 
     Example: mlsd-draw stats
     """
-    from .history import now_utc
-    from .practice import case_stats
-    from .references import case_ids
+    from ..library.references import case_ids
+    from ..practice.history import now_utc
+    from ..practice.schedule import case_stats
 
     now = now_utc()
     with _history() as history:
@@ -856,7 +856,7 @@ def stats(output_format: str, top: int) -> None:
 
 def _notes_of(missed: Sequence[tuple[str, str, str, int, int]]) -> dict[tuple[str, str], str]:
     """The reference note of each missed component, when its case can still be loaded."""
-    from .references import load_case
+    from ..library.references import load_case
 
     notes: dict[tuple[str, str], str] = {}
     for case_id in {row[0] for row in missed}:
@@ -888,9 +888,9 @@ def hint(case: str, level: int) -> None:
 
     Example: mlsd-draw hint video-recommendation --level 2
     """
-    from .history import now_utc
-    from .practice import hint as hint_text
-    from .references import load_case
+    from ..library.references import load_case
+    from ..practice.history import now_utc
+    from ..practice.schedule import hint as hint_text
 
     reference = load_case(case).diagram
     with _history() as history:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import LayoutError, UsageError
-from .files import write_bytes_atomically
-from .model import Node, slugify
+from ..core.errors import LayoutError, UsageError
+from ..core.files import write_bytes_atomically
+from ..grading.scoring import Grade
+from ..language.model import Node, slugify
 from .rendering import (
     EDGE_DEFAULTS,
     GRAPH_STYLE,
@@ -27,7 +28,6 @@ from .rendering import (
     output_format,
     render_dot,
 )
-from .scoring import Grade
 
 GREEN, RED, ORANGE, PURPLE, BLUE, GREY = (
     "#2e7d32",

@@ -1,6 +1,6 @@
-"""Parse `.mlsd` text into a :class:`~mlsd_draw.model.Diagram`.
+"""Parse `.mlsd` text into a :class:`~mlsd_draw.language.model.Diagram`.
 
-The grammar, over the tokens of :mod:`mlsd_draw._tokenizer`::
+The grammar, over the tokens of :mod:`mlsd_draw.language.tokenizer`::
 
     file       = directive* statement*
     statement  = group_open | '}' | chain | END
@@ -12,7 +12,7 @@ The grammar, over the tokens of :mod:`mlsd_draw._tokenizer`::
 
 A `[...]` at the very end of a chain with arrows belongs to its edges; one after a name
 that more of the statement follows belongs to that node. Every problem of the file is
-collected; any error means no diagram (:class:`~mlsd_draw.errors.ParseError`).
+collected; any error means no diagram (:class:`~mlsd_draw.core.errors.ParseError`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._tokenizer import Attr, Tok, Token, collapse, tokenize
-from .errors import Diagnostic, ParseError, Severity, Span, UsageError
+from ..core.errors import Diagnostic, ParseError, Severity, Span, UsageError
 from .model import NODE_KINDS, Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+from .tokenizer import Attr, Tok, Token, collapse, tokenize
 
 DIRECTIVES = ("case", "title", "prompt", "level", "source")
 NODE_KEYS = ("kind", "weight", "aka", "note")
@@ -670,7 +670,7 @@ class _Parser:
 
 def split_list(raw: str) -> list[str]:
     """The items of a comma-separated attribute value; a quoted item may hold commas."""
-    from ._tokenizer import unescape
+    from .tokenizer import unescape
 
     if '"' not in raw:
         return [item for item in (collapse(part) for part in raw.split(",")) if item]

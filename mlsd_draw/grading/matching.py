@@ -37,7 +37,7 @@ from scipy.sparse.csgraph import (  # type: ignore[import-untyped, unused-ignore
     min_weight_full_bipartite_matching,
 )
 
-from .model import Diagram, Node
+from ..language.model import Diagram, Node
 
 __all__ = ["HOWS", "Alignment", "Pair", "align", "normalize_label"]
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .errors import Diagnostic, Span
+from ..core.errors import Diagnostic, Span
 
 if TYPE_CHECKING:
     import networkx as nx

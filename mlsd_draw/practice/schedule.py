@@ -24,9 +24,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..grading.scoring import Grade
+from ..language.model import Diagram
 from .history import AttemptRecord, History, Outcome
-from .model import Diagram
-from .scoring import Grade
 
 if TYPE_CHECKING:
     from fsrs import Scheduler

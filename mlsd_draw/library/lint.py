@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._tokenizer import Tok, tokenize
-from .errors import Diagnostic, Span
-from .language import DIRECTIVES, split_list
-from .model import Diagram, Node, slugify
+from ..core.errors import Diagnostic, Span
+from ..language.model import Diagram, Node, slugify
+from ..language.parser import DIRECTIVES, split_list
+from ..language.tokenizer import Tok, tokenize
 
 MIN_CORE_ALIASES = 3
 """How many aliases a core (weighted) component needs at least."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .errors import Diagnostic, Severity, Span
+from ..core.errors import Diagnostic, Severity, Span
 
 
 class Tok(Enum):

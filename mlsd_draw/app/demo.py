@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .diff_image import default_diff_path, write_diff
-from .files import write_text_atomically
-from .language import parse
-from .references import load_case
-from .scoring import Grade, grade
+from ..core.files import write_text_atomically
+from ..drawing.diff_image import default_diff_path, write_diff
+from ..grading.scoring import Grade, grade
+from ..language.parser import parse
+from ..library.references import load_case
 
 EXAMPLE = "video-recommendation-attempt.mlsd"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Mapping
 
-from ._tokenizer import Tok, tokenize
 from .model import Diagram, Edge, Group, Node
+from .tokenizer import Tok, tokenize
 
 _INDENT = "  "
 

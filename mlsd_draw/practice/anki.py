@@ -30,11 +30,11 @@ from typing import Any
 
 import genanki  # type: ignore[import-untyped, unused-ignore]
 
-from .errors import UsageError
-from .files import write_bytes_atomically
-from .model import Diagram, slugify
-from .references import Reference
-from .rendering import diagram_to_dot, render_dot
+from ..core.errors import UsageError
+from ..core.files import write_bytes_atomically
+from ..drawing.rendering import diagram_to_dot, render_dot
+from ..language.model import Diagram, slugify
+from ..library.references import Reference
 
 MODEL_ID = 1_730_462_815
 """The id of the note type; never change it, or re-imports duplicate every card."""

@@ -3,10 +3,10 @@
 A reader walks its own language and tells a :class:`Builder` what it found, keyed by that
 language's ids: nodes mentioned (and the group they were mentioned in), groups opened and
 closed, edges, and every problem as a diagnostic with its span. The builder then turns this
-into the same :class:`~mlsd_draw.model.Diagram` that `.mlsd` gives, under the same rules:
+into the same :class:`~mlsd_draw.language.model.Diagram` that `.mlsd` gives, under the same rules:
 ids are slugs of names, clashing names are told apart with a warning, at most one edge
 joins an ordered pair, and errors are raised together as one
-:class:`~mlsd_draw.errors.ParseError`. Keeping these rules in one place is what makes every
+:class:`~mlsd_draw.core.errors.ParseError`. Keeping these rules in one place is what makes every
 reader agree with `.mlsd` and with each other.
 """
 
@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-from ._tokenizer import LineIndex
-from .errors import Diagnostic, ParseError, Severity, Span
-from .model import Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+from ..core.errors import Diagnostic, ParseError, Severity, Span
+from ..language.model import Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+from ..language.tokenizer import LineIndex
 
 
 class Positions:

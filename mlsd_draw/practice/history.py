@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import MlsdDrawError
+from ..core.errors import MlsdDrawError
 
 APPLICATION_ID = 0x4D4C5344  # "MLSD": marks the file as ours
 DATABASE_NAME = "history.sqlite3"

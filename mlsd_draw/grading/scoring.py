@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from ..language.model import Diagram, Edge
 from .matching import Alignment, align
-from .model import Diagram, Edge
 
 NODE_SHARE = 0.6
 EDGE_SHARE = 0.4

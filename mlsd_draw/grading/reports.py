@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .model import Diagram
+from ..language.model import Diagram
 from .scoring import EDGE_CLASSES, EdgeKey, Grade
 
 Style = Callable[[str, str], str]

@@ -7,12 +7,12 @@ notes. The reader is hand-written rather than borrowed, because Mermaid's own pa
 stops at the first problem with a message about its grammar; this one reports every
 problem of the text with its line, column and a hint, and turns what the model cannot
 hold (invisible links, a subgraph used as a node, a node labelled twice...) into warnings.
-It builds its diagram with :mod:`mlsd_draw._diagram_builder`, like the DOT reader.
+It builds its diagram with :mod:`mlsd_draw.formats.builder`, like the DOT reader.
 
 The writer and the reader are kept together because they must agree: the writer's shapes
 are the reader's kinds, its `%% @key value` comments the reader's directives, and its
 quoting Mermaid's own, so `.mlsd` -> Mermaid -> `.mlsd` keeps the graph (see the table of
-kinds and shapes in :mod:`mlsd_draw.interop`).
+kinds and shapes in :mod:`mlsd_draw.formats.dispatch`).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
-from ._diagram_builder import Builder
-from ._tokenizer import collapse
-from .errors import Diagnostic, ParseError, Span
-from .language import DIRECTIVES, did_you_mean
-from .model import Diagram, Directives, Group, Node
+from ..core.errors import Diagnostic, ParseError, Span
+from ..language.model import Diagram, Directives, Group, Node
+from ..language.parser import DIRECTIVES, did_you_mean
+from ..language.tokenizer import collapse
+from .builder import Builder
 
 # -- public API ----------------------------------------------------------------------------
 

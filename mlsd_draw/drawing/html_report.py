@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .reports import extra_by_group
-from .scoring import EdgeKey, Grade
+from ..grading.reports import extra_by_group
+from ..grading.scoring import EdgeKey, Grade
 
 _STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; color: #1f2733; margin: 2rem auto;

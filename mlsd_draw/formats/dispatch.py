@@ -2,13 +2,13 @@
 
 People already sketch architectures in Mermaid (in notes and READMEs) and in Graphviz, so
 mlsd-draw reads both wherever it reads `.mlsd`, and writes Mermaid so that a reference can
-be pasted into notes. Every reader gives the same :class:`~mlsd_draw.model.Diagram` that
+be pasted into notes. Every reader gives the same :class:`~mlsd_draw.language.model.Diagram` that
 `.mlsd` gives, under the same rules: a component's id is the slug of its name, a group's
 id the slug of its title, and at most one edge joins an ordered pair.
 
 What the languages say and the model cannot hold is never dropped silently: it becomes a
 warning in `Diagram.warnings`, with its line and a caret, like the `.mlsd` parser's own
-warnings. Text that does not parse raises :class:`~mlsd_draw.errors.ParseError` listing
+warnings. Text that does not parse raises :class:`~mlsd_draw.core.errors.ParseError` listing
 every problem (`FILE:LINE:COL: error: ...`), never a traceback or stray output.
 
 The shape of a box and the kind of a component map onto each other (the Mermaid shape
@@ -29,10 +29,10 @@ client     ``A([x])``   (ellipse, the default)
 =========  ===========  =====================
 
 This module picks the reader or writer for a format; the languages live in their own
-modules, and their public names are importable from here as well:
-:mod:`mlsd_draw.mermaid` (Mermaid and Markdown in, Mermaid out), :mod:`mlsd_draw.dot_input`
-(Graphviz DOT in; DOT out is :func:`mlsd_draw.rendering.diagram_to_dot`), both building
-their diagram with the shared builder of :mod:`mlsd_draw._diagram_builder`.
+modules of this package: :mod:`.mermaid` (Mermaid and Markdown in, Mermaid out) and
+:mod:`.dot_reader` (Graphviz DOT in; DOT out is drawing, in
+:func:`mlsd_draw.drawing.rendering.diagram_to_dot`), both building their diagram with the
+shared builder of :mod:`.builder`.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
-from .dot_input import dot_label, dot_unquote, read_dot
-from .errors import UsageError
-from .formatting import format_diagram
-from .language import parse, read_source
+from ..core.errors import UsageError
+from ..drawing.rendering import diagram_to_dot
+from ..language.formatter import format_diagram
+from ..language.model import Diagram
+from ..language.parser import parse, read_source
+from .dot_reader import dot_label, dot_unquote, read_dot
 from .mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
-from .model import Diagram
-from .rendering import diagram_to_dot
 
 __all__ = [
     "EXTENSIONS",
