@@ -10,8 +10,9 @@ Names are imported on first use, so `mlsd-draw --help` does not pay for the pars
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from .core.exports import lazy_exports
 
 if TYPE_CHECKING:
     from .core.errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError
@@ -56,13 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'mlsd_draw' has no attribute {name!r}")
-    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _WHERE)

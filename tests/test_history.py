@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from mlsd_draw.core.errors import HistoryError
 from mlsd_draw.practice.history import (
     APPLICATION_ID,
     MIGRATIONS,
-    HistoryError,
     Outcome,
     default_database_path,
     now_utc,

@@ -10,14 +10,13 @@ import pytest
 from mlsd_draw import parse
 from mlsd_draw.grading.scoring import grade
 from mlsd_draw.practice.history import AttemptRecord, Outcome, open_history
+from mlsd_draw.practice.drills import drill_text, hint
 from mlsd_draw.practice.schedule import (
     AGAIN,
     EASY,
     GOOD,
     HARD,
     card_state,
-    drill_text,
-    hint,
     pick_next,
     rating_for,
     record_grade,

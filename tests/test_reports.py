@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from conftest import assert_golden
 
 from mlsd_draw import parse
-from mlsd_draw.cli import _colour, cli
+from mlsd_draw.cli import cli
+from mlsd_draw.cli.common import colour as _colour
 from mlsd_draw.grading.reports import json_report, json_text, text_report
 from mlsd_draw.grading.scoring import EDGE_CLASSES, Grade, grade
 

@@ -1,0 +1,34 @@
+"""The foundation every room stands on: the one error hierarchy and safe file writes."""
+
+from __future__ import annotations
+
+from .errors import (
+    Diagnostic,
+    HistoryError,
+    LayoutError,
+    MlsdDrawError,
+    ParseError,
+    RenderError,
+    Severity,
+    Span,
+    UsageError,
+    render_diagnostics,
+)
+from .exports import lazy_exports
+from .files import write_bytes_atomically, write_text_atomically
+
+__all__ = [
+    "Diagnostic",
+    "HistoryError",
+    "LayoutError",
+    "MlsdDrawError",
+    "ParseError",
+    "RenderError",
+    "Severity",
+    "Span",
+    "UsageError",
+    "lazy_exports",
+    "render_diagnostics",
+    "write_bytes_atomically",
+    "write_text_atomically",
+]

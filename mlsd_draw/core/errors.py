@@ -86,6 +86,10 @@ class LayoutError(RenderError):
     """Graphviz itself failed on the DOT it was given (as opposed to not being installed)."""
 
 
+class HistoryError(MlsdDrawError):
+    """The history database cannot be used (damaged, foreign, or unwritable)."""
+
+
 class UsageError(MlsdDrawError):
     """The request itself is wrong: an unknown output format, a missing file, an unknown case."""
 

@@ -17,15 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..core.errors import MlsdDrawError
+from ..core.errors import HistoryError
 
 APPLICATION_ID = 0x4D4C5344  # "MLSD": marks the file as ours
 DATABASE_NAME = "history.sqlite3"
 BUSY_TIMEOUT_SECONDS = 30.0
-
-
-class HistoryError(MlsdDrawError):
-    """The history database cannot be used (damaged, foreign, or unwritable)."""
 
 
 @dataclass(frozen=True)

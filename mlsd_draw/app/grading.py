@@ -1,0 +1,115 @@
+"""Grading an attempt: align it with its reference, score it, draw the diff, record it.
+
+This is the product's main job, shared by every front end: the CLI's `grade` (once or at
+every save) and the web studio call the same functions and get the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import UsageError
+from .diagrams import LoadedDiagram
+
+if TYPE_CHECKING:
+    from ..grading.reports import Style
+    from ..grading.scoring import Grade
+    from ..library.references import Reference
+    from ..practice.schedule import Review as Review
+
+
+@dataclass(frozen=True)
+class GradeOutcome:
+    """One grade: the attempt, its reference, the result, the picture and the review."""
+
+    attempt: LoadedDiagram
+    reference: Reference
+    grade: Grade
+    picture: Path | None
+    """The diff picture or HTML report written, if any."""
+    review: Review | None
+    """What recording it in the history did, if it was recorded."""
+
+
+def picture_path(source: str, output: str | None, *, render: bool) -> Path | None:
+    """Where the diff picture of grading `source` goes: `output` (checked for a known
+    extension), else `ATTEMPT.diff.svg` beside the attempt; None when not drawing."""
+    from ..drawing.diff_image import DIFF_EXTENSIONS, default_diff_path
+
+    if not render:
+        return None
+    if output is not None:
+        target = Path(output)
+        if target.suffix.lower() not in DIFF_EXTENSIONS:
+            raise UsageError(f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}")
+        return target
+    return None if source == "-" else default_diff_path(Path(source))
+
+
+def grade_loaded(
+    attempt: LoadedDiagram,
+    source: str,
+    reference_spec: str | None,
+    *,
+    picture: Path | None,
+    save: bool,
+) -> GradeOutcome:
+    """Grade a parsed attempt against its reference (a case id, a path, or by default
+    the attempt's `@case`), draw the diff into `picture` and, with `save`, record it.
+
+    Recording happens before anything is returned, so a history problem (a damaged or
+    foreign file) stops the grade with an error rather than losing the review silently.
+    """
+    from ..drawing.diff_image import write_diff
+    from ..grading.scoring import grade
+    from ..library.references import reference_for
+
+    reference = reference_for(attempt.diagram, reference_spec)
+    result = grade(reference.diagram, attempt.diagram)
+    written = write_diff(result, picture) if picture is not None else None
+    review = None
+    if save:
+        path = None if source == "-" else Path(source)
+        review = record(result, reference, attempt.text, path)
+    return GradeOutcome(attempt, reference, result, written, review)
+
+
+def record(
+    result: Grade,
+    reference: Reference,
+    text: str,
+    path: Path | None,
+    *,
+    now: datetime | None = None,
+) -> Review:
+    """Record a grade in the practice history as a review of its case."""
+    from importlib.metadata import version
+
+    from ..practice.history import now_utc
+    from ..practice.schedule import record_grade
+    from .practice import opened_history
+
+    with opened_history() as history:
+        return record_grade(
+            history,
+            result,
+            case_id=reference.case,
+            attempt_text=text,
+            attempt_path=path,
+            now=now or now_utc(),
+            tool_version=version("mlsd-draw"),
+            reference_origin=reference.origin,
+        )
+
+
+def report_text(grade: Grade, *, hints: bool = False, style: Style | None = None) -> str:
+    """The text report of a grade (what `grade` prints); `style` colours its roles.
+
+    With `hints`, what is missing is counted per stage instead of named.
+    """
+    from ..grading.reports import plain, text_report
+
+    return text_report(grade, hints=hints, style=style or plain)

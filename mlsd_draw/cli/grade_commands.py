@@ -1,0 +1,171 @@
+"""Commands that grade: `grade` (once, or at every save with --watch) and `demo`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..core.errors import HistoryError, MlsdDrawError, UsageError
+from .common import (
+    EXIT_NO,
+    colour,
+    complete_case_or_file,
+    echo_warnings,
+    format_option,
+    handles_errors,
+    report_error,
+    report_style,
+)
+
+if TYPE_CHECKING:
+    from ..app.grading import Review
+
+
+@click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--ref",
+    "reference",
+    shell_complete=complete_case_or_file,
+    metavar="CASE|PATH",
+    help="The reference: a shipped case id or a .mlsd file. Default: the attempt's @case.",
+)
+@format_option("json prints one JSON object and nothing else on standard output.")
+@click.option("--hints", is_flag=True, help="Count what is missing instead of naming it.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    metavar="N",
+    help="Exit with status 1 when the score is below N.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The diff picture to write: .svg, .png, .pdf, .dot, or .html for a full report. "
+    "Default: ATTEMPT.diff.svg beside the attempt.",
+)
+@click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
+@click.option("--no-save", is_flag=True, help="Do not record this grade in the history.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Grade and draw again at every save of FILE, until Ctrl-C (nothing is recorded).",
+)
+@handles_errors
+def grade(
+    file: str,
+    reference: str | None,
+    output_format: str,
+    hints: bool,
+    min_score: float | None,
+    output: str | None,
+    no_render: bool,
+    no_save: bool,
+    watch: bool,
+) -> None:
+    """Grade an attempt against its reference, explain the result and draw the differences.
+
+    Components are matched by name, synonym, typo, abbreviation and by what they connect
+    to; the score (0-100) weighs recalled components, correct arrows and extras. The diff
+    picture shows reference and attempt side by side with every difference coloured.
+
+    Example: mlsd-draw grade attempt.mlsd --ref visual-search -o report.html
+    """
+    from ..app.grading import picture_path
+
+    target = picture_path(file, output, render=not no_render)
+    if not watch:
+        score = _grade_once(file, reference, output_format, hints, target, save=not no_save)
+        if min_score is not None and score < min_score:
+            sys.exit(EXIT_NO)
+        return
+    if file == "-":
+        raise UsageError("--watch needs a file, not standard input")
+    from ..app.watching import watch_file
+
+    def again() -> None:
+        click.echo(click.style(f"--- {file}", dim=True) if colour(sys.stdout) else f"--- {file}")
+        try:
+            _grade_once(file, reference, output_format, hints, target, save=False)
+        except MlsdDrawError as error:
+            report_error(error)
+        click.echo(f"watching {file} (Ctrl-C to stop)", err=True)
+
+    watch_file(Path(file), again)
+
+
+def _grade_once(
+    file: str,
+    reference: str | None,
+    output_format: str,
+    hints: bool,
+    target: Path | None,
+    *,
+    save: bool,
+) -> float:
+    """Grade, draw, record and print once; returns the score."""
+    from ..app.diagrams import load_diagram
+    from ..app.documents import grade_document, json_text
+    from ..app.grading import grade_loaded, report_text
+
+    attempt = load_diagram(file)
+    echo_warnings(attempt)
+    try:
+        outcome = grade_loaded(attempt, file, reference, picture=target, save=save)
+    except HistoryError as error:
+        raise HistoryError(f"{error}\n(grade with --no-save to skip the history)") from None
+    if output_format == "json":
+        click.echo(json_text(grade_document(outcome)), nl=False)
+        if outcome.picture is not None:
+            click.echo(f"diff: {outcome.picture}", err=True)
+    else:
+        click.echo(report_text(outcome.grade, hints=hints, style=report_style()), nl=False)
+        if outcome.picture is not None:
+            click.echo(f"\ndiff: {outcome.picture}")
+        if outcome.review is not None:
+            click.echo(_review_line(outcome.review))
+    return float(outcome.grade.score)
+
+
+def _review_line(review: Review) -> str:
+    """`saved: rated Good in 12 min; next review in 3 days (2026-01-08)`."""
+    from ..app.practice import now, rating_name
+
+    parts = [f"saved: rated {rating_name(review.rating)}"]
+    if review.hint_level:
+        parts.append(f"(hint level {review.hint_level} used: at most Hard)")
+    if review.duration_seconds is not None:
+        parts.append(f"in {review.duration_seconds / 60:.0f} min")
+    if review.due is not None:
+        days = (review.due - now()).total_seconds() / 86400
+        when = "today" if days < 0.5 else "tomorrow" if days < 1.5 else f"in {days:.0f} days"
+        parts.append(f"; next review {when} ({review.due:%Y-%m-%d})")
+    return " ".join(parts).replace(" ;", ";")
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default="mlsd-draw-demo",
+    show_default=True,
+    help="Folder for the demo's files.",
+)
+@handles_errors
+def demo(output_dir: str) -> None:
+    """Grade a bundled example attempt, print the report and the files written.
+
+    Example: mlsd-draw demo
+    """
+    from ..app.demo import run_demo
+    from ..app.grading import report_text
+
+    result = run_demo(Path(output_dir))
+    click.echo(report_text(result.grade, style=report_style()))
+    for path in result.written:
+        click.echo(str(path))
