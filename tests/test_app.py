@@ -25,8 +25,7 @@ def answer(case: str, keep: float = 1.0) -> str:
     reference = load_case(case).diagram
     edges = reference.edges[: max(1, round(len(reference.edges) * keep))]
     return "".join(
-        f'"{reference.node(e.source).label}" -> "{reference.node(e.target).label}"\n'
-        for e in edges
+        f'"{reference.node(e.source).label}" -> "{reference.node(e.target).label}"\n' for e in edges
     )
 
 

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw import Diagram, ParseError, UsageError, parse
-from mlsd_draw.drawing.rendering import diagram_to_dot
 from mlsd_draw.formats.dispatch import (
     format_for_path,
     read_diagram,
@@ -17,7 +16,9 @@ from mlsd_draw.formats.dispatch import (
     write_diagram,
 )
 from mlsd_draw.formats.dot_reader import read_dot
-from mlsd_draw.formats.mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
+from mlsd_draw.formats.dot_writer import diagram_to_dot
+from mlsd_draw.formats.mermaid_reader import read_markdown, read_mermaid
+from mlsd_draw.formats.mermaid_writer import mermaid_quote, to_mermaid
 from mlsd_draw.grading.scoring import grade
 from mlsd_draw.library.references import load_case, shipped_case_ids
 

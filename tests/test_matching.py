@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw import Diagram, parse, parse_file, slugify
-from mlsd_draw.grading.matching import HOWS, Alignment, Pair, align, normalize_label
+from mlsd_draw.grading.matching import HOWS, Alignment, Pair, align
+from mlsd_draw.grading.normalise import normalize_label
 
 # --------------------------------------------------------------------------------------------
 # One tiny pair of graphs per `how`: (reference, attempt, expected pair).

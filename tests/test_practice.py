@@ -9,8 +9,8 @@ import pytest
 
 from mlsd_draw import parse
 from mlsd_draw.grading.scoring import grade
-from mlsd_draw.practice.history import AttemptRecord, Outcome, open_history
 from mlsd_draw.practice.drills import drill_text, hint
+from mlsd_draw.practice.history import AttemptRecord, Outcome, open_history
 from mlsd_draw.practice.schedule import (
     AGAIN,
     EASY,

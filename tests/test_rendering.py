@@ -19,14 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw.core.errors import RenderError, UsageError
-from mlsd_draw.drawing.rendering import (
-    DESCRIPTION_WIDTH,
-    diagram_to_dot,
-    output_format,
-    quote_dot,
-    render_dot,
-    write_image,
-)
+from mlsd_draw.drawing.rendering import output_format, render_dot, write_image
+from mlsd_draw.formats.dot_writer import DESCRIPTION_WIDTH, diagram_to_dot, quote_dot
 from mlsd_draw.language.model import Diagram, Directives, Edge, Group, Node
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"

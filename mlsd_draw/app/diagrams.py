@@ -27,7 +27,7 @@ class LoadedDiagram:
 
 def read_text(source: str) -> tuple[str, str]:
     """The display name and text of a file, or of standard input for `-`."""
-    from ..language.parser import read_source
+    from ..language.sources import read_source
 
     return read_source(source)
 
@@ -88,7 +88,8 @@ def write_canonical(path: Path, loaded: LoadedDiagram) -> bool:
 
 def draw(diagram: Diagram, output: Path) -> Path:
     """Draw a diagram into an image whose extension picks the format; returns its path."""
-    from ..drawing.rendering import diagram_to_dot, output_format, write_image
+    from ..drawing.rendering import output_format, write_image
+    from ..formats.dot_writer import diagram_to_dot
 
     output_format(output)  # reject an unknown extension before any work
     return write_image(diagram_to_dot(diagram), output)

@@ -16,18 +16,17 @@ from pathlib import Path
 
 from ..core.errors import LayoutError, UsageError
 from ..core.files import write_bytes_atomically
-from ..grading.scoring import Grade
-from ..language.model import Node, slugify
-from .rendering import (
+from ..formats.dot_writer import (
     EDGE_DEFAULTS,
     GRAPH_STYLE,
     NODE_DEFAULTS,
     cluster_members,
     dot_attributes,
     node_style,
-    output_format,
-    render_dot,
 )
+from ..grading.scoring import Grade
+from ..language.model import Node, slugify
+from .rendering import output_format, render_dot
 
 GREEN, RED, ORANGE, PURPLE, BLUE, GREY = (
     "#2e7d32",

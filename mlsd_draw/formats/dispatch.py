@@ -29,10 +29,11 @@ client     ``A([x])``   (ellipse, the default)
 =========  ===========  =====================
 
 This module picks the reader or writer for a format; the languages live in their own
-modules of this package: :mod:`.mermaid` (Mermaid and Markdown in, Mermaid out) and
-:mod:`.dot_reader` (Graphviz DOT in; DOT out is drawing, in
-:func:`mlsd_draw.drawing.rendering.diagram_to_dot`), both building their diagram with the
-shared builder of :mod:`.builder`.
+modules of this package: :mod:`.mermaid_reader` (Mermaid and Markdown in, with
+:mod:`.mermaid_nodes` and the tables of :mod:`.mermaid_syntax`), :mod:`.mermaid_writer`
+(Mermaid out) and :mod:`.dot_reader` (Graphviz DOT in, with the token scan of
+:mod:`.dot_scan`) and :mod:`.dot_writer` (DOT out, the same text that is drawn),
+the readers building their diagram with the shared builder of :mod:`.builder`.
 """
 
 from __future__ import annotations
@@ -41,12 +42,15 @@ from collections.abc import Mapping
 from pathlib import Path, PurePath
 
 from ..core.errors import UsageError
-from ..drawing.rendering import diagram_to_dot
 from ..language.formatter import format_diagram
 from ..language.model import Diagram
-from ..language.parser import parse, read_source
-from .dot_reader import dot_label, dot_unquote, read_dot
-from .mermaid import mermaid_quote, read_markdown, read_mermaid, to_mermaid
+from ..language.parser import parse
+from ..language.sources import read_source
+from .dot_reader import read_dot
+from .dot_scan import dot_label, dot_unquote
+from .dot_writer import diagram_to_dot
+from .mermaid_reader import read_markdown, read_mermaid
+from .mermaid_writer import mermaid_quote, to_mermaid
 
 __all__ = [
     "EXTENSIONS",

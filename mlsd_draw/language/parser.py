@@ -13,48 +13,27 @@ The grammar, over the tokens of :mod:`mlsd_draw.language.tokenizer`::
 A `[...]` at the very end of a chain with arrows belongs to its edges; one after a name
 that more of the statement follows belongs to that node. Every problem of the file is
 collected; any error means no diagram (:class:`~mlsd_draw.core.errors.ParseError`).
+
+What the statements mean (components, edges, groups and their attributes, merged and
+checked) is kept by :class:`~mlsd_draw.language.drafts.DiagramDraft`, which the parser
+extends; reading a file is :func:`~mlsd_draw.language.sources.read_source`.
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import Diagnostic, ParseError, Severity, Span, UsageError
-from .model import NODE_KINDS, Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
-from .tokenizer import Attr, Tok, Token, collapse, tokenize
+from ..core.errors import ParseError
+from .drafts import DiagramDraft, Item
+from .keywords import DIRECTIVES, did_you_mean
+from .model import Diagram
+from .sources import read_source
+from .tokenizer import Tok, Token, tokenize
 
-DIRECTIVES = ("case", "title", "prompt", "level", "source")
-NODE_KEYS = ("kind", "weight", "aka", "note")
-EDGE_KEYS = ("weight", "note", "label")
-GROUP_KEYS = ("aka", "note")
-ALL_KEYS = ("aka", "weight", "note", "kind", "label")
-# Words people reach for instead of the seven kinds, for the hint of an unknown kind.
-KIND_HINTS = {
-    "database": "store",
-    "db": "store",
-    "storage": "store",
-    "cache": "store",
-    "index": "store",
-    "table": "store",
-    "warehouse": "store",
-    "stream": "queue",
-    "topic": "queue",
-    "broker": "queue",
-    "user": "client",
-    "ui": "client",
-    "app": "client",
-    "batch": "job",
-    "pipeline": "job",
-    "dataset": "data",
-    "logs": "data",
-    "api": "service",
-    "server": "service",
-}
+__all__ = ["parse", "parse_file"]
 
 
 def parse(text: str, *, path: str = "<string>") -> Diagram:
@@ -89,118 +68,19 @@ def parse_file(path: str | Path) -> Diagram:
     return parse(text, path=name)
 
 
-def read_source(path: str | Path) -> tuple[str, str]:
-    """The display name and text of a file, or of standard input for `-`."""
-    import sys
-
-    if str(path) == "-":
-        return "<stdin>", sys.stdin.read()
-    try:
-        return str(path), Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a diagram file") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
-        ) from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """A 'did you mean' hint for a misspelt key, or a list of the valid ones."""
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(choices)
-
-
 _STATEMENT_ENDS = frozenset((Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF))
 # Enum members looked up once: attribute access on the enum class is slow in a hot loop.
 _REFS = frozenset((Tok.NAME, Tok.STRING))
 _ATTRS, _COMMA, _ARROW, _COLON = Tok.ATTRS, Tok.COMMA, Tok.ARROW, Tok.COLON
 
 
-@dataclass(kw_only=True, slots=True)
-class _Attributed:
-    """What attribute lists set; components, edges and groups each take some of it."""
-
-    aliases: list[str] = field(default_factory=list)
-    weight: float = 1.0
-    note: str | None = None
-    edge_label: str | None = None
-    component_kind: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(kw_only=True, slots=True)
-class _NodeDraft(_Attributed):
-    id: str
-    label: str
-    group: str | None
-    span: Span
-    description: str | None = None
-    mentions: int = 0
-    only_edge_ends: bool = True
-
-
-@dataclass(kw_only=True, slots=True)
-class _EdgeDraft(_Attributed):
-    source: str
-    target: str
-    kind: EdgeKind
-    span: Span
-
-
-@dataclass(kw_only=True, slots=True)
-class _GroupDraft(_Attributed):
-    id: str
-    name: str
-    parent: str | None
-    span: Span
-
-
-@dataclass(slots=True)
-class _Item:
-    token: Token
-    attrs: Token | None = None
-
-
-class _Parser:
+class _Parser(DiagramDraft):
     def __init__(self, text: str, path: str) -> None:
-        self.text = text
-        self.path = path
         self.tokens, lexical = tokenize(text)
-        self.diagnostics: list[Diagnostic] = list(lexical)
+        super().__init__(text, list(lexical))
+        self.path = path
         self.pos = 0
-        self.directives: dict[str, str] = {}
-        self.extra_directives: dict[str, str] = {}
-        self.nodes: dict[str, _NodeDraft] = {}
-        self.edges: dict[tuple[str, str], _EdgeDraft] = {}
-        self.groups: dict[str, _GroupDraft] = {}
-        self.stack: list[tuple[str | None, Token]] = []  # (group id or None if invalid, '{')
         self.seen_statement = False
-        self.slugs: dict[str, str] = {}
-
-    def slug(self, name: str) -> str:
-        """The id of a name, remembered: large files repeat the same names many times."""
-        slug = self.slugs.get(name)
-        if slug is None:
-            slug = self.slugs[name] = slugify(name)
-        return slug
-
-    # -- reporting -------------------------------------------------------------------------
-
-    def report(self, severity: Severity, message: str, span: Span, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(severity, message, span, hint))
-
-    def error(self, message: str, span: Span, hint: str = "") -> None:
-        self.report("error", message, span, hint)
-
-    def warn(self, message: str, span: Span, hint: str = "") -> None:
-        self.report("warning", message, span, hint)
 
     # -- driver ----------------------------------------------------------------------------
 
@@ -267,12 +147,6 @@ class _Parser:
         else:
             self.stack.pop()
 
-    def current_group(self) -> str | None:
-        for group_id, _ in reversed(self.stack):
-            if group_id is not None:
-                return group_id
-        return None
-
     # -- statements ------------------------------------------------------------------------
 
     def statement(self) -> None:
@@ -318,29 +192,17 @@ class _Parser:
             group_id = self.declare_group(tokens[0], tokens[1:])
         self.stack.append((group_id, brace))
 
-    def declare_group(self, name: Token, attr_tokens: list[Token]) -> str:
-        group_id = slugify(name.value)
-        group = self.groups.get(group_id)
-        if group is None:
-            group = _GroupDraft(
-                id=group_id, name=name.value, parent=self.current_group(), span=name.span
-            )
-            self.groups[group_id] = group
-        for attr in (a for token in attr_tokens for a in token.attrs):
-            self.attribute(group, attr, GROUP_KEYS, "groups")
-        return group_id
-
     def single_edge(self, source: Token, arrow: Token, target: Token) -> None:
         """`A -> B`, the most common statement: what `chain` does for it, without the
         bookkeeping of lists, fan-outs, attributes and labels (large files are mostly this)."""
         if self.check_name(source) and self.check_name(target):
-            a = self.mention(_Item(source), edge_end=True)
-            b = self.mention(_Item(target), edge_end=True)
+            a = self.mention(Item(source), edge_end=True)
+            b = self.mention(Item(target), edge_end=True)
             self.connect(a, b, arrow, None, None)
 
     def chain(self, tokens: list[Token]) -> None:
         """A node statement (`A [..]: text`) or an edge chain (`A, B -> C [..]: label`)."""
-        segments: list[list[_Item]] = [[]]
+        segments: list[list[Item]] = [[]]
         arrows: list[Token] = []
         text: Token | None = None
         i = 0
@@ -351,7 +213,7 @@ class _Parser:
             kind = token.kind
             if expect_ref:
                 if kind in _REFS:
-                    segments[-1].append(_Item(token))
+                    segments[-1].append(Item(token))
                     expect_ref = False
                 else:
                     ok = False
@@ -468,238 +330,3 @@ class _Parser:
             )
             return False
         return True
-
-    # -- semantics -------------------------------------------------------------------------
-
-    def mention(self, item: _Item, *, edge_end: bool) -> str:
-        node_id = self.slug(item.token.value)
-        node = self.nodes.get(node_id)
-        if node is None:
-            node = _NodeDraft(
-                id=node_id, label=item.token.value, group=self.current_group(), span=item.token.span
-            )
-            self.nodes[node_id] = node
-        node.mentions += 1
-        node.only_edge_ends = node.only_edge_ends and edge_end
-        if item.attrs is not None:
-            for attr in item.attrs.attrs:
-                self.attribute(node, attr, NODE_KEYS, "components")
-        return node_id
-
-    def describe(self, node_id: str, text: Token) -> None:
-        node = self.nodes[node_id]
-        node.description = (
-            text.value if node.description is None else f"{node.description} {text.value}"
-        )
-
-    def connect(
-        self, source: str, target: str, arrow: Token, label: str | None, attrs: Token | None
-    ) -> None:
-        if source == target:
-            self.warn(
-                f"'{self.nodes[source].label}' feeds itself",
-                arrow.span,
-                "remove this arrow, or give the two ends different names",
-            )
-        pairs: list[tuple[str, str, EdgeKind]]
-        if arrow.arrow == "->":
-            pairs = [(source, target, "directed")]
-        elif arrow.arrow == "<-":
-            pairs = [(target, source, "directed")]
-        elif arrow.arrow == "<->":
-            pairs = [(source, target, "directed"), (target, source, "directed")]
-        else:
-            pairs = [(source, target, "undirected")]
-        for a, b, kind in pairs:
-            edge = self.edge_between(a, b, kind, arrow)
-            if label is not None:
-                edge.edge_label = label
-            for attr in attrs.attrs if attrs is not None else ():
-                self.attribute(edge, attr, EDGE_KEYS, "edges")
-
-    def edge_between(self, a: str, b: str, kind: EdgeKind, arrow: Token) -> _EdgeDraft:
-        """The edge a->b, created or merged so the result never depends on statement order.
-
-        An association (`--`) is satisfied by any edge between its ends, so it merges into
-        an existing one; a directed edge takes over an association between the same ends.
-        """
-        edge = self.edges.get((a, b))
-        backwards = self.edges.get((b, a))
-        if kind == "undirected":
-            edge = edge or backwards
-        elif edge is None and backwards is not None and backwards.kind == "undirected":
-            del self.edges[(b, a)]
-            edge = backwards
-            edge.source, edge.target = a, b
-            self.edges[(a, b)] = edge
-        if edge is None:
-            edge = self.edges[(a, b)] = _EdgeDraft(source=a, target=b, kind=kind, span=arrow.span)
-        elif kind == "directed":
-            edge.kind = "directed"
-        return edge
-
-    def weight(self, attr: Attr, current: float) -> float:
-        """The weight an attribute sets; an error (and `current` kept) unless a number >= 0."""
-        try:
-            value = float(attr.value)
-        except ValueError:
-            value = -1.0
-        if not value >= 0 or value == float("inf"):
-            self.error(
-                f"weight must be a number >= 0, not '{attr.value}'",
-                attr.value_span,
-                "use 0 for a bonus item, 1 (the default) or more for core components",
-            )
-            return current
-        return value
-
-    def component_kind(self, attr: Attr, current: str | None) -> str | None:
-        """The kind an attribute sets; a warning (and `current` kept) for an unknown one."""
-        kind = attr.value.lower()
-        if kind in NODE_KINDS:
-            return kind
-        hint = (
-            f"did you mean '{KIND_HINTS[kind]}'?"
-            if kind in KIND_HINTS
-            else did_you_mean(kind, NODE_KINDS)
-        )
-        self.warn(f"unknown kind '{attr.value}'", attr.value_span, hint)
-        return current
-
-    def unknown_key(self, attr: Attr, valid: Sequence[str], target: str) -> None:
-        if attr.key in ALL_KEYS:
-            self.warn(
-                f"'{attr.key}' does not apply to {target}; it is ignored",
-                attr.key_span,
-                f"{target} take: " + ", ".join(valid),
-            )
-        else:
-            self.warn(
-                f"unknown attribute '{attr.key}'", attr.key_span, did_you_mean(attr.key, valid)
-            )
-
-    def attribute(
-        self, draft: _Attributed, attr: Attr, valid: tuple[str, ...], target: str
-    ) -> None:
-        """Apply one attribute to a component, edge or group that takes the keys `valid`."""
-        key = attr.key.lower()
-        if key not in valid:
-            self.unknown_key(attr, valid, target)
-            if key not in ALL_KEYS:
-                draft.attributes[attr.key] = attr.value
-        elif key == "aka":
-            draft.aliases.extend(a for a in split_list(attr.raw) if a not in draft.aliases)
-        elif key == "weight":
-            draft.weight = self.weight(attr, draft.weight)
-        elif key == "note":
-            draft.note = attr.value
-        elif key == "label":
-            draft.edge_label = attr.value
-        else:
-            draft.component_kind = self.component_kind(attr, draft.component_kind)
-
-    def finish_checks(self) -> None:
-        connected = {end for key in self.edges for end in key}
-        for node in self.nodes.values():
-            if node.id not in connected and node.mentions == 1:
-                self.warn(
-                    f"'{node.label}' is connected to nothing",
-                    node.span,
-                    f"draw what feeds it or what it feeds, e.g. `{node.label} -> ...`",
-                )
-            group = self.groups.get(node.id)
-            if group is not None and node.only_edge_ends and not self._inside(node.group, group.id):
-                self.warn(
-                    f"'{node.label}' is also the name of a group; this arrow joins a component "
-                    "of that name, not the group",
-                    node.span,
-                    "edges join components: name a component inside the group instead",
-                )
-        if not self.nodes and not any(d.severity == "error" for d in self.diagnostics):
-            first_line = self.text.split("\n", 1)[0]
-            self.error(
-                "the file has no components",
-                Span(0, max(1, len(first_line)), 1, 1),
-                "write the architecture as arrows, e.g. `User request -> Ranking -> Results`",
-            )
-
-    def _inside(self, group_id: str | None, ancestor: str) -> bool:
-        while group_id is not None:
-            if group_id == ancestor:
-                return True
-            group_id = self.groups[group_id].parent
-        return False
-
-    def build(self) -> Diagram:
-        directives = Directives.from_values({**self.directives, **self.extra_directives})
-        groups = tuple(
-            Group(g.id, g.name, g.parent, tuple(g.aliases), g.note, g.attributes, g.span)
-            for g in self.groups.values()
-        )
-        nodes = tuple(
-            Node(
-                n.id,
-                n.label,
-                n.group,
-                n.description,
-                tuple(n.aliases),
-                n.weight,
-                n.note,
-                n.component_kind,
-                n.attributes,
-                n.span,
-            )
-            for n in self.nodes.values()
-        )
-        edges = tuple(
-            Edge(
-                e.source,
-                e.target,
-                e.kind,
-                e.edge_label,
-                e.weight,
-                e.note,
-                e.attributes,
-                e.span,
-            )
-            for e in self.edges.values()
-        )
-        warnings = tuple(d for d in self.diagnostics if d.severity == "warning")
-        return Diagram(directives, groups, nodes, edges, warnings)
-
-
-def split_list(raw: str) -> list[str]:
-    """The items of a comma-separated attribute value; a quoted item may hold commas."""
-    from .tokenizer import unescape
-
-    if '"' not in raw:
-        return [item for item in (collapse(part) for part in raw.split(",")) if item]
-    items: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == '"':
-            end = i + 1
-            while end < len(raw) and raw[end] != '"':
-                end += 2 if raw[end] == "\\" else 1
-            current.append("\0" + unescape(raw[i + 1 : end]) + "\0")
-            i = end + 1
-        elif ch == ",":
-            items.append("".join(current))
-            current = []
-            i += 1
-        else:
-            current.append(ch)
-            i += 1
-    items.append("".join(current))
-    result = []
-    for item in items:
-        stripped = item.strip()
-        if stripped.startswith("\0") and stripped.endswith("\0") and stripped.count("\0") == 2:
-            value = stripped[1:-1]
-        else:
-            value = collapse(stripped.replace("\0", '"'))
-        if value:
-            result.append(value)
-    return result

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.errors import Diagnostic, Span
+from ..language.keywords import DIRECTIVES, split_list
 from ..language.model import Diagram, Node, slugify
-from ..language.parser import DIRECTIVES, split_list
 from ..language.tokenizer import Tok, tokenize
 
 MIN_CORE_ALIASES = 3

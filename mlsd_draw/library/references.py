@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..core.errors import UsageError
 from ..language.model import Diagram
-from ..language.parser import parse, read_source
+from ..language.parser import parse
+from ..language.sources import read_source
 
 SUFFIX = ".mlsd"
 ENV_VAR = "MLSD_DRAW_REFS"

@@ -32,7 +32,8 @@ import genanki  # type: ignore[import-untyped, unused-ignore]
 
 from ..core.errors import UsageError
 from ..core.files import write_bytes_atomically
-from ..drawing.rendering import diagram_to_dot, render_dot
+from ..drawing.rendering import render_dot
+from ..formats.dot_writer import diagram_to_dot
 from ..language.model import Diagram, slugify
 from ..library.references import Reference
 

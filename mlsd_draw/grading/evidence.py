@@ -1,0 +1,426 @@
+"""Label evidence: how strongly each (reference node, attempt node) pair is named alike.
+
+For every pair it collects the kinds of evidence the grading spec names (exact, alias,
+acronym, fuzzy, description), the best over the spellings of both nodes: equal normalised
+words, a rarity-weighted (IDF) overlap of word stems with typo correction towards the
+reference's words, acronyms read either way, and the attempt's description text. It is kept
+apart from structure and assignment because it looks only at names, never at edges, and
+yields one dense evidence matrix that those later steps consume.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
+
+from ..language.model import Diagram, Node
+from .normalise import ABBREVIATIONS, STOP_WORDS, normal_words, raw_tokens, stem_word
+from .spellings import Form, description_text, forms
+
+__all__ = ["KINDS", "FloatArray", "label_evidence"]
+
+FloatArray = npt.NDArray[np.float64]
+
+NORMALISED_EQUAL = 0.97
+"""Equal only after normalisation (`txt enc` = `text encoder`): still `exact` or `alias`."""
+SAME_STEMS = 0.93
+"""Same words up to typos, word order or inflection (`Train model` = `Model training`)."""
+ACRONYM = 0.9
+HEAD_MISMATCH = 0.9
+"""Shared words count less when the attempt lacks the reference name's head noun."""
+MODIFIER_ONLY = 0.8
+"""Further discount when the attempt's words are only modifiers of the reference name
+(`model` for `model registry`, `training` for `training data`)."""
+DESCRIPTION_PHRASE = 0.8
+DESCRIPTION_WORD = 0.6
+DESCRIPTION_OVERLAP = 0.8
+COMPACT_RATIO = 95.0
+"""token_sort_ratio on stems above which split or joined words count (`datawarehouse`)."""
+
+KINDS = ("exact", "alias", "acronym", "fuzzy", "description")
+"""The kinds of label evidence, earlier winning ties; `align` reports them as a pair's `how`."""
+
+
+def _equal_kind(ref: Form, att: Form, same_surface: bool) -> str:
+    """Why two spellings with equal normalised words pair, as the grading spec names it.
+
+    `exact` is the same name up to case and punctuation; a reference alias is `alias`;
+    equal only once shorthand is spelt out (`emb svc`) is `acronym`; equal only once
+    plurals, joined prefixes or word order are set aside is `fuzzy`.
+    """
+    if ref.is_alias:
+        return "alias"
+    if same_surface:
+        return "exact"
+    if any(token in ABBREVIATIONS for token in (*ref.raw, *att.raw)):
+        return "acronym"
+    return "fuzzy"
+
+
+class _Evidence:
+    """Label evidence per (reference, attempt) node pair: a dense fuzzy matrix, and the
+    few pairs that other kinds of evidence (exact, alias, acronym, description) touch."""
+
+    def __init__(self, nr: int, na: int) -> None:
+        self.fuzzy = np.zeros((nr, na))
+        self.points: dict[str, dict[tuple[int, int], float]] = {
+            kind: {} for kind in KINDS if kind != "fuzzy"
+        }
+
+    def add(self, kind: str, ref: int, att: int, value: float) -> None:
+        """Record evidence of one kind for a pair, keeping the strongest."""
+        if kind == "fuzzy":
+            self.fuzzy[ref, att] = max(self.fuzzy[ref, att], value)
+            return
+        points = self.points[kind]
+        if value > points.get((ref, att), 0.0):
+            points[(ref, att)] = value
+
+    def get(self, kind: str, ref: int, att: int) -> float:
+        """The evidence of one kind for a pair (0 when there is none)."""
+        if kind == "fuzzy":
+            return float(self.fuzzy[ref, att])
+        return self.points[kind].get((ref, att), 0.0)
+
+    def best(self) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """The strongest evidence per pair and the index in KINDS of its kind.
+
+        On a tie the stronger kind (earlier in KINDS) is reported.
+        """
+        value = self.fuzzy.copy()
+        kind = np.full(value.shape, KINDS.index("fuzzy"), dtype=np.int8)
+        for k in sorted(range(len(KINDS)), reverse=True):
+            name = KINDS[k]
+            if name == "fuzzy":
+                continue
+            weaker = k > KINDS.index("fuzzy")
+            for (i, j), v in self.points[name].items():
+                if v > value[i, j] or (v == value[i, j] and not weaker):
+                    value[i, j] = v
+                    kind[i, j] = k
+        return value, kind
+
+
+class _ReferenceWords:
+    """The reference's words, and the typo corrections of attempt words towards them.
+
+    An attempt word of 4+ letters that the reference never uses is read as the reference word
+    within one edit (two for 8+ letters): `trainig` -> `training`, `reslts` -> `results`.
+    """
+
+    def __init__(self, ref_forms: Sequence[Form], att_forms: Sequence[Form]) -> None:
+        self.ref_words = sorted({w for f in ref_forms for w in f.words})
+        known = set(self.ref_words)
+        unknown = sorted(
+            {
+                w
+                for f in att_forms
+                for w in f.words
+                if w not in known and w.isalpha() and len(w) >= 4
+            }
+        )
+        self.correction: dict[str, str] = {}
+        if unknown and self.ref_words:
+            for word in unknown:
+                limit = 1 if len(word) <= 7 else 2
+                hit = process.extractOne(
+                    word, self.ref_words, scorer=OSA.distance, score_cutoff=limit
+                )
+                if hit is not None and abs(len(hit[0]) - len(word)) <= limit:
+                    self.correction[word] = hit[0]
+
+    def correct(self, words: Iterable[str]) -> tuple[str, ...]:
+        """The words with typos replaced by the reference word they stand for."""
+        return tuple(self.correction.get(w, w) for w in words)
+
+
+def _stem_sets(words_list: Sequence[tuple[str, ...]]) -> list[frozenset[str]]:
+    """The set of stems of each spelling."""
+    return [frozenset(stem_word(w) for w in words) for words in words_list]
+
+
+def _idf(docs: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Inverse document frequency of each term: rare words identify, common ones do not."""
+    df: dict[str, int] = {}
+    for doc in docs:
+        for term in doc:
+            df[term] = df.get(term, 0) + 1
+    n = len(docs)
+    return {term: math.log((n + 1.0) / (count + 0.5)) for term, count in df.items()}
+
+
+def _incidence(sets: Sequence[frozenset[str]], index: dict[str, int]) -> sparse.csr_matrix:
+    """A 0/1 sparse matrix: one row per set, one column per indexed term."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, terms in enumerate(sets):
+        for term in terms:
+            col = index.get(term)
+            if col is not None:
+                rows.append(row)
+                cols.append(col)
+    data = np.ones(len(rows), dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(index)))
+
+
+def _scatter_max(
+    target: FloatArray,
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    values: FloatArray,
+) -> None:
+    """target[rows, cols] = max(target[rows, cols], values), with repeated indices."""
+    if len(values):
+        np.maximum.at(target, (rows, cols), values)
+
+
+def label_evidence(reference: Diagram, attempt: Sequence[Node]) -> _Evidence:
+    """Label evidence for every (reference node, attempt node) pair, by kind, to be solved on.
+
+    Each value is the best over the spellings of both nodes, discounted for aliases,
+    stripped qualifiers and parts of merged names.
+    """
+    ref_forms = forms(reference.nodes, attempt=False)
+    att_forms = forms(attempt, attempt=True)
+    nr, na = len(reference.nodes), len(attempt)
+    evidence = _Evidence(nr, na)
+    if not ref_forms or not att_forms:
+        return evidence
+    vocab = _ReferenceWords(ref_forms, att_forms)
+    att_corrected = [vocab.correct(f.words) for f in att_forms]
+    ref_stems = _stem_sets([f.words for f in ref_forms])
+    att_stems = _stem_sets(att_corrected)
+
+    # Term weights: a stem shared by many components ("model", "service") says little.
+    ref_docs: list[set[str]] = [set() for _ in range(nr)]
+    for form, stems in zip(ref_forms, ref_stems, strict=True):
+        ref_docs[form.node] |= stems
+    att_docs: list[set[str]] = [set() for _ in range(na)]
+    for form, stems in zip(att_forms, att_stems, strict=True):
+        att_docs[form.node] |= stems
+    idf = _idf([frozenset(d) for d in ref_docs + att_docs])
+
+    r_node = np.array([f.node for f in ref_forms], dtype=np.int64)
+    a_node = np.array([f.node for f in att_forms], dtype=np.int64)
+    a_factor = np.array([f.weight for f in att_forms])
+    a_cap = np.array([f.cap for f in att_forms])
+    r_factor = np.array([f.weight for f in ref_forms])
+
+    # Exact and alias: equal normalised words.
+    exact_index: dict[tuple[str, ...], list[int]] = {}
+    for k, form in enumerate(ref_forms):
+        exact_index.setdefault(form.words, []).append(k)
+    for g, form in enumerate(att_forms):
+        for k in exact_index.get(form.words, ()):
+            ref = ref_forms[k]
+            same_surface = ref.raw == form.raw
+            sim = (1.0 if same_surface else NORMALISED_EQUAL) * form.weight * ref.weight
+            sim = min(sim, form.cap)
+            evidence.add(_equal_kind(ref, form, same_surface), ref.node, form.node, sim)
+        if att_corrected[g] != form.words:
+            for k in exact_index.get(att_corrected[g], ()):
+                ref = ref_forms[k]
+                sim = min(SAME_STEMS * form.weight * ref.weight, form.cap)
+                evidence.add("fuzzy", ref.node, form.node, sim)
+
+    # Fuzzy: weighted Dice overlap of stems (order-free, typo-corrected, subset-aware).
+    terms = sorted(idf)
+    term_index = {t: i for i, t in enumerate(terms)}
+    weights = np.array([idf[t] for t in terms])
+    r_inc = _incidence(ref_stems, term_index)
+    a_inc = _incidence(att_stems, term_index)
+    r_mass = np.asarray(r_inc @ weights).ravel()
+    a_mass = np.asarray(a_inc @ weights).ravel()
+    overlap = (r_inc.multiply(weights[None, :]).tocsr() @ a_inc.T).tocoo()
+    rows = np.asarray(overlap.row, dtype=np.int64)
+    cols = np.asarray(overlap.col, dtype=np.int64)
+    dice = 2.0 * np.asarray(overlap.data) / (r_mass[rows] + a_mass[cols])
+    # Head nouns: `fusion` names a kind of `multimodal fusion`, `training pairs` are pairs,
+    # and `training` is only a modifier of `training data`.
+    r_head = np.array([term_index.get(f.head, -1) for f in ref_forms], dtype=np.int64)
+    a_head = np.array(
+        [term_index.get(stem_word(vocab.correct((f.head,))[0]), -1) for f in att_forms],
+        dtype=np.int64,
+    )
+    width = len(terms)
+    a_coo, r_coo = a_inc.tocoo(), r_inc.tocoo()
+    a_keys = np.asarray(a_coo.row, dtype=np.int64) * width + a_coo.col
+    r_keys = np.asarray(r_coo.row, dtype=np.int64) * width + r_coo.col
+    ref_head_named = np.isin(cols * width + r_head[rows], a_keys) & (r_head[rows] >= 0)
+    att_head_named = np.isin(rows * width + a_head[cols], r_keys) & (a_head[cols] >= 0)
+    covered = np.asarray(overlap.data) >= a_mass[cols] - 1e-9
+    dice = np.minimum(dice, SAME_STEMS)
+    dice = np.where(ref_head_named & att_head_named, dice, dice * HEAD_MISMATCH)
+    dice = np.where(~ref_head_named & covered, dice * MODIFIER_ONLY, dice)
+    dice = np.minimum(dice * a_factor[cols] * r_factor[rows], a_cap[cols])
+    _scatter_max(evidence.fuzzy, r_node[rows], a_node[cols], dice)
+
+    # Fuzzy: near-identical stem strings catch words split or joined (`data warehouse`).
+    r_strings = [" ".join(sorted(s)) for s in ref_stems]
+    a_strings = [" ".join(sorted(s)) for s in att_stems]
+    ratios = process.cdist(
+        r_strings,
+        a_strings,
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=COMPACT_RATIO,
+        dtype=np.uint8,
+    )
+    rr, cc = np.nonzero(ratios)
+    vals = ratios[rr, cc].astype(np.float64) / 100.0 * SAME_STEMS * a_factor[cc] * r_factor[rr]
+    vals = np.minimum(vals, a_cap[cc])
+    _scatter_max(evidence.fuzzy, r_node[rr], a_node[cc], vals)
+
+    _acronyms(ref_forms, att_forms, att_corrected, vocab, idf, evidence)
+    _descriptions(reference, attempt, ref_forms, ref_stems, vocab, evidence)
+    return evidence
+
+
+def _weighted_dice(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    """Dice overlap of two stem sets, each stem weighted by its rarity."""
+    shared = sum(idf.get(t, 1.0) for t in a & b)
+    total = sum(idf.get(t, 1.0) for t in a) + sum(idf.get(t, 1.0) for t in b)
+    return 2.0 * shared / total if total else 0.0
+
+
+def _acronym_token(token: str) -> bool:
+    """Whether a token may be an acronym: 2 to 6 letters and not known shorthand."""
+    return 2 <= len(token) <= 6 and token.isalpha() and token not in ABBREVIATIONS
+
+
+def _runs(raw: tuple[str, ...], wanted: set[str]) -> Iterable[tuple[str, list[str]]]:
+    """(initials, words) of each run of 2 to 6 words whose initials are wanted.
+
+    Runs are read with and without stop words: `learning to rank` gives `ltr` and `lr`.
+    """
+    for tokens in (list(raw), [t for t in raw if t not in STOP_WORDS]):
+        for start in range(len(tokens)):
+            initials = tokens[start][0] if tokens[start].isalpha() else ""
+            for end in range(start + 1, min(len(tokens), start + 6)):
+                if not initials or not tokens[end].isalpha():
+                    break
+                initials += tokens[end][0]
+                if initials in wanted:
+                    yield initials, tokens[start : end + 1]
+
+
+def _acronyms(
+    ref_forms: Sequence[Form],
+    att_forms: Sequence[Form],
+    att_corrected: Sequence[tuple[str, ...]],
+    vocab: _ReferenceWords,
+    idf: dict[str, float],
+    out: _Evidence,
+) -> None:
+    """`ANN` for `approximate nearest neighbor (index)`, `CTR model`: either side may abbreviate.
+
+    A short token that is not a known word is replaced by the run of words of the other side
+    whose initials it spells, and the result is compared with that spelling. Two letters are
+    only trusted when they stand for the whole other name (`FS`, `LB`).
+    """
+    known = set(vocab.ref_words)
+    att_words = {w for f in att_forms for w in f.raw}
+    sides = ((att_forms, ref_forms, known), (ref_forms, att_forms, att_words))
+    for short_side, long_side, other_words in sides:
+        wanted: dict[str, list[tuple[int, int]]] = {}
+        for k, form in enumerate(short_side):
+            for position, token in enumerate(form.raw):
+                if _acronym_token(token) and token not in other_words:
+                    wanted.setdefault(token, []).append((k, position))
+        if not wanted:
+            continue
+        keys = set(wanted)
+        for g, long in enumerate(long_side):
+            for initials, run in _runs(long.raw, keys):
+                for k, position in wanted[initials]:
+                    short = short_side[k]
+                    if len(initials) == 2 and len(run) != len(long.words):
+                        continue
+                    expanded = normal_words(
+                        short.raw[:position] + tuple(run) + short.raw[position + 1 :]
+                    )
+                    if short_side is att_forms:
+                        att, ref = short, long
+                        att_stems = frozenset(stem_word(w) for w in vocab.correct(expanded))
+                        ref_stems = frozenset(stem_word(w) for w in long.words)
+                    else:
+                        att, ref = long, short
+                        att_stems = frozenset(stem_word(w) for w in att_corrected[g])
+                        ref_stems = frozenset(stem_word(w) for w in expanded)
+                    score = ACRONYM * _weighted_dice(att_stems, ref_stems, idf)
+                    score = min(score * att.weight * ref.weight, att.cap)
+                    out.add("acronym", ref.node, att.node, score)
+
+
+def _descriptions(
+    reference: Diagram,
+    attempt: Sequence[Node],
+    ref_forms: Sequence[Form],
+    ref_stems: Sequence[frozenset[str]],
+    vocab: _ReferenceWords,
+    out: _Evidence,
+) -> None:
+    """Evidence from what an attempt node says about itself (`img enc: resnet / clip`).
+
+    A description that contains a reference name of two words or more, or one word that only
+    one reference component is called by, names that component. A description that shares
+    two or more words with a component's names, note and description is weighed by the share
+    of its (rarity-weighted) words that component explains.
+    """
+    described = [(j, description_text(node)) for j, node in enumerate(attempt)]
+    desc_stems = [
+        (j, frozenset(stem_word(w) for w in vocab.correct(normal_words(raw_tokens(text)))))
+        for j, text in described
+    ]
+    desc_stems = [(j, stems) for j, stems in desc_stems if stems]
+    if not desc_stems:
+        return
+    # Full text of each reference node: its names, note and description.
+    ref_text: list[set[str]] = [set() for _ in reference.nodes]
+    for form, stems in zip(ref_forms, ref_stems, strict=True):
+        ref_text[form.node] |= stems
+    for i, node in enumerate(reference.nodes):
+        extra = " ".join(filter(None, [node.note, node.description]))
+        ref_text[i] |= {stem_word(w) for w in normal_words(raw_tokens(extra))}
+    docs = [frozenset(t) for t in ref_text] + [stems for _, stems in desc_stems]
+    idf = _idf(docs)
+    terms = sorted(idf)
+    index = {t: k for k, t in enumerate(terms)}
+    weights = np.array([idf[t] for t in terms])
+    desc = _incidence([stems for _, stems in desc_stems], index)
+    columns = np.array([j for j, _ in desc_stems], dtype=np.int64)
+
+    # A name inside the description.
+    names = _incidence(ref_stems, index)
+    size = np.asarray(names.sum(axis=1)).ravel()
+    called: dict[str, set[int]] = {}  # the reference nodes each stem is a name word of
+    for form, stems in zip(ref_forms, ref_stems, strict=True):
+        for stem in stems:
+            called.setdefault(stem, set()).add(form.node)
+    inside = (names @ desc.T).tocoo()
+    full = np.asarray(inside.data) >= size[inside.row]
+    for f, d in zip(inside.row[full], inside.col[full], strict=True):
+        stems = ref_stems[f]
+        if len(stems) >= 2:
+            score = DESCRIPTION_PHRASE
+        else:
+            (stem,) = stems
+            if len(stem) < 4 or len(called[stem]) > 1:
+                continue
+            score = DESCRIPTION_WORD
+        out.add("description", ref_forms[f].node, int(columns[d]), score)
+
+    # Words shared with everything the reference says about a component.
+    text = _incidence(docs[: len(ref_text)], index)
+    shared_count = (text @ desc.T).tocoo()
+    shared_mass = np.asarray((text.multiply(weights[None, :]).tocsr() @ desc.T).todense())
+    desc_mass = np.asarray(desc @ weights).ravel()
+    for i, d, count in zip(shared_count.row, shared_count.col, shared_count.data, strict=True):
+        if count >= 2 and desc_mass[d] > 0:
+            cover = shared_mass[i, d] / desc_mass[d]
+            out.add("description", int(i), int(columns[d]), DESCRIPTION_OVERLAP * float(cover))
