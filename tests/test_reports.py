@@ -66,7 +66,10 @@ def test_json_report_has_the_spec_keys(graded: Grade) -> None:
     assert set(report["nodes"]) == {"matched", "missing", "extra"}
     assert list(report["edges"]) == list(EDGE_CLASSES)
     for pair in report["nodes"]["matched"]:
-        assert set(pair) == {"ref", "user", "how", "similarity"}
+        assert {"ref", "user", "how", "similarity"} <= set(pair)
+        # A pair read by a vocabulary term also says which term and role.
+        assert set(pair) - {"ref", "user", "how", "similarity"} <= {"term", "role"}
+        assert ("term" in pair) == (pair["how"] == "term")
     # Recall is weighted: Ranking (weight 3) found, Re-ranking (1) missing: 6/7.
     assert report["groups"]["Serving"] == {"recall": 0.857, "found": 4, "total": 5}
 

@@ -15,6 +15,7 @@ from ..core.errors import UsageError
 from .diagrams import LoadedDiagram
 
 if TYPE_CHECKING:
+    from ..grading.explain import Explanation
     from ..grading.reports import Style
     from ..grading.scoring import Grade
     from ..library.references import Reference
@@ -67,8 +68,10 @@ def grade_loaded(
     from ..grading.scoring import grade
     from ..library.references import reference_for
 
+    from .vocabulary import current_vocabulary
+
     reference = reference_for(attempt.diagram, reference_spec)
-    result = grade(reference.diagram, attempt.diagram)
+    result = grade(reference.diagram, attempt.diagram, current_vocabulary())
     written = write_diff(result, picture) if picture is not None else None
     review = None
     if save:
@@ -113,3 +116,14 @@ def report_text(grade: Grade, *, hints: bool = False, style: Style | None = None
     from ..grading.reports import plain, text_report
 
     return text_report(grade, hints=hints, style=style or plain)
+
+
+def explain_box(attempt: LoadedDiagram, reference_spec: str | None, name: str) -> Explanation:
+    """For the attempt's box `name`: the reference components it was weighed against, the
+    evidence for each, and why it was paired as it was or left unpaired."""
+    from ..grading.explain import explain
+    from ..library.references import reference_for
+    from .vocabulary import current_vocabulary
+
+    reference = reference_for(attempt.diagram, reference_spec)
+    return explain(reference.diagram, attempt.diagram, name, current_vocabulary())

@@ -16,12 +16,9 @@ from scipy.sparse.csgraph import (  # type: ignore[import-untyped, unused-ignore
     min_weight_full_bipartite_matching,
 )
 
-from .evidence import FloatArray
+from .evidence import REJECT, FloatArray
 
 __all__ = ["REJECT", "assign"]
-
-REJECT = 0.65
-"""A pair whose label evidence plus structure bonus stays below this is not made."""
 
 
 def _solve(

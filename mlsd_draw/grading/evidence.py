@@ -16,14 +16,16 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 from ..language.model import Diagram, Node
 from .normalise import ABBREVIATIONS, STOP_WORDS, normal_words, raw_tokens, stem_word
+from .shorthand import ReferenceWords
 from .spellings import Form, description_text, forms
+from .terms import VAGUE, TermMatch, term_matches
+from .vocabulary import Vocabulary
 
-__all__ = ["KINDS", "FloatArray", "label_evidence"]
+__all__ = ["KINDS", "Evidence", "FloatArray", "label_evidence"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -43,7 +45,13 @@ DESCRIPTION_OVERLAP = 0.8
 COMPACT_RATIO = 95.0
 """token_sort_ratio on stems above which split or joined words count (`datawarehouse`)."""
 
-KINDS = ("exact", "alias", "acronym", "fuzzy", "description")
+REJECT = 0.65
+"""The evidence a pair needs to be made on its own; leaving a node unpaired costs this much
+in the assignment, so weaker pairs need their neighbours' support."""
+TERM_AND_WORDS = 0.5
+"""How much the words a term's box shares with a component add to the term's evidence."""
+
+KINDS = ("exact", "alias", "acronym", "fuzzy", "term", "description")
 """The kinds of label evidence, earlier winning ties; `align` reports them as a pair's `how`."""
 
 
@@ -63,7 +71,7 @@ def _equal_kind(ref: Form, att: Form, same_surface: bool) -> str:
     return "fuzzy"
 
 
-class _Evidence:
+class Evidence:
     """Label evidence per (reference, attempt) node pair: a dense fuzzy matrix, and the
     few pairs that other kinds of evidence (exact, alias, acronym, description) touch."""
 
@@ -72,6 +80,8 @@ class _Evidence:
         self.points: dict[str, dict[tuple[int, int], float]] = {
             kind: {} for kind in KINDS if kind != "fuzzy"
         }
+        self.terms: dict[tuple[int, int], tuple[str, str]] = {}
+        """For each pair with term evidence: the term and the role it was read as."""
 
     def add(self, kind: str, ref: int, att: int, value: float) -> None:
         """Record evidence of one kind for a pair, keeping the strongest."""
@@ -81,6 +91,28 @@ class _Evidence:
         points = self.points[kind]
         if value > points.get((ref, att), 0.0):
             points[(ref, att)] = value
+
+    def add_term(self, match: TermMatch) -> None:
+        """Record term evidence, remembering which term and role it rests on.
+
+        The rest of the name still counts: `ScaNN idx` reads as an ANN term, and its `idx`
+        shared with `Listing embedding index` makes that reading the stronger one.
+        """
+        key = (match.reference, match.attempt)
+        words = TERM_AND_WORDS * float(self.fuzzy[key])
+        value = min(match.value + (1.0 - match.value) * words, match.cap)
+        if value > self.points["term"].get(key, 0.0):
+            self.points["term"][key] = value
+            self.terms[key] = (match.term, match.role)
+
+    def cap_attempt(self, att: int, cap: float) -> None:
+        """Limit every kind of evidence but `exact` for one attempt node: a vague word
+        (`app`, `model`) is a weak reading only, however a reference's alias spells it."""
+        self.fuzzy[:, att] = np.minimum(self.fuzzy[:, att], cap)
+        for kind, points in self.points.items():
+            if kind != "exact":
+                for key in [k for k in points if k[1] == att]:
+                    points[key] = min(points[key], cap)
 
     def get(self, kind: str, ref: int, att: int) -> float:
         """The evidence of one kind for a pair (0 when there is none)."""
@@ -105,39 +137,6 @@ class _Evidence:
                     value[i, j] = v
                     kind[i, j] = k
         return value, kind
-
-
-class _ReferenceWords:
-    """The reference's words, and the typo corrections of attempt words towards them.
-
-    An attempt word of 4+ letters that the reference never uses is read as the reference word
-    within one edit (two for 8+ letters): `trainig` -> `training`, `reslts` -> `results`.
-    """
-
-    def __init__(self, ref_forms: Sequence[Form], att_forms: Sequence[Form]) -> None:
-        self.ref_words = sorted({w for f in ref_forms for w in f.words})
-        known = set(self.ref_words)
-        unknown = sorted(
-            {
-                w
-                for f in att_forms
-                for w in f.words
-                if w not in known and w.isalpha() and len(w) >= 4
-            }
-        )
-        self.correction: dict[str, str] = {}
-        if unknown and self.ref_words:
-            for word in unknown:
-                limit = 1 if len(word) <= 7 else 2
-                hit = process.extractOne(
-                    word, self.ref_words, scorer=OSA.distance, score_cutoff=limit
-                )
-                if hit is not None and abs(len(hit[0]) - len(word)) <= limit:
-                    self.correction[word] = hit[0]
-
-    def correct(self, words: Iterable[str]) -> tuple[str, ...]:
-        """The words with typos replaced by the reference word they stand for."""
-        return tuple(self.correction.get(w, w) for w in words)
 
 
 def _stem_sets(words_list: Sequence[tuple[str, ...]]) -> list[frozenset[str]]:
@@ -180,19 +179,22 @@ def _scatter_max(
         np.maximum.at(target, (rows, cols), values)
 
 
-def label_evidence(reference: Diagram, attempt: Sequence[Node]) -> _Evidence:
+def label_evidence(
+    reference: Diagram, attempt: Sequence[Node], vocabulary: Vocabulary | None = None
+) -> Evidence:
     """Label evidence for every (reference node, attempt node) pair, by kind, to be solved on.
 
     Each value is the best over the spellings of both nodes, discounted for aliases,
-    stripped qualifiers and parts of merged names.
+    stripped qualifiers and parts of merged names. With a `vocabulary`, a box named by a
+    term is read by the role the term plays, and a vague word counts only weakly.
     """
     ref_forms = forms(reference.nodes, attempt=False)
     att_forms = forms(attempt, attempt=True)
     nr, na = len(reference.nodes), len(attempt)
-    evidence = _Evidence(nr, na)
+    evidence = Evidence(nr, na)
     if not ref_forms or not att_forms:
         return evidence
-    vocab = _ReferenceWords(ref_forms, att_forms)
+    vocab = ReferenceWords(ref_forms, att_forms, vocabulary.words if vocabulary else ())
     att_corrected = [vocab.correct(f.words) for f in att_forms]
     ref_stems = _stem_sets([f.words for f in ref_forms])
     att_stems = _stem_sets(att_corrected)
@@ -278,7 +280,24 @@ def label_evidence(reference: Diagram, attempt: Sequence[Node]) -> _Evidence:
 
     _acronyms(ref_forms, att_forms, att_corrected, vocab, idf, evidence)
     _descriptions(reference, attempt, ref_forms, ref_stems, vocab, evidence)
+    if vocabulary is not None:
+        for match in term_matches(reference, ref_forms, attempt, att_forms, vocabulary):
+            evidence.add_term(match)
+        _weaken_ambiguous_vague_words(attempt, vocabulary, evidence)
     return evidence
+
+
+def _weaken_ambiguous_vague_words(
+    attempt: Sequence[Node], vocabulary: Vocabulary, evidence: Evidence
+) -> None:
+    """An everyday word (`user`, `app`, `DB`) that several components' names or aliases
+    claim says nothing about which one it is: it is read weakly, so that only its
+    neighbours can decide (`user` may be the request or the user-profile store)."""
+    label, _kind = evidence.best()
+    for j, node in enumerate(attempt):
+        claimed = int((label[:, j] >= REJECT).sum())
+        if claimed >= 2 and vocabulary.is_vague(normal_words(raw_tokens(node.label))):
+            evidence.cap_attempt(j, VAGUE)
 
 
 def _weighted_dice(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
@@ -313,9 +332,9 @@ def _acronyms(
     ref_forms: Sequence[Form],
     att_forms: Sequence[Form],
     att_corrected: Sequence[tuple[str, ...]],
-    vocab: _ReferenceWords,
+    vocab: ReferenceWords,
     idf: dict[str, float],
-    out: _Evidence,
+    out: Evidence,
 ) -> None:
     """`ANN` for `approximate nearest neighbor (index)`, `CTR model`: either side may abbreviate.
 
@@ -362,8 +381,8 @@ def _descriptions(
     attempt: Sequence[Node],
     ref_forms: Sequence[Form],
     ref_stems: Sequence[frozenset[str]],
-    vocab: _ReferenceWords,
-    out: _Evidence,
+    vocab: ReferenceWords,
+    out: Evidence,
 ) -> None:
     """Evidence from what an attempt node says about itself (`img enc: resnet / clip`).
 

@@ -30,14 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..language.model import Diagram
+from ..language.model import Diagram, Node
 from .assignment import REJECT, assign
-from .evidence import KINDS, FloatArray, label_evidence
+from .evidence import KINDS, Evidence, FloatArray, label_evidence
 from .structure import sparse_adjacency, structure_support
+from .vocabulary import Vocabulary, shipped_vocabulary
 
-__all__ = ["HOWS", "Alignment", "Pair", "align"]
+__all__ = ["HOWS", "Alignment", "Pair", "Solution", "align", "pair_reason", "solve"]
 
-HOWS = ("exact", "alias", "fuzzy", "acronym", "description", "structure")
+HOWS = ("exact", "alias", "fuzzy", "acronym", "term", "description", "structure")
 """The reasons a pair can be justified by, from the strongest kind of evidence to the weakest."""
 
 
@@ -74,6 +75,10 @@ class Pair:
     attempt: str
     how: str
     similarity: float
+    term: str | None = None
+    """For a `term` pair: the vocabulary word the attempt's box was read by (`Kafka`)."""
+    role: str | None = None
+    """For a `term` pair: the role that word plays (`event-stream`)."""
 
 
 @dataclass(frozen=True)
@@ -101,19 +106,77 @@ class Alignment:
         return tuple(node.id for node in attempt.nodes if node.id not in paired)
 
 
-def align(reference: Diagram, attempt: Diagram) -> Alignment:
+@dataclass(frozen=True)
+class Solution:
+    """Everything an alignment was decided on, for `align` and for explaining one box.
+
+    `assignment[j]` is the reference index paired with attempt node `att_nodes[j]` (or -1);
+    `label` is the label evidence of each pair (of the kind `kind` indexes in KINDS),
+    `score` the evidence with the neighbour bonus of the final assignment.
+    """
+
+    reference: Diagram
+    att_nodes: tuple[Node, ...]
+    evidence: Evidence
+    label: FloatArray
+    kind: npt.NDArray[np.int8]
+    support: FloatArray
+    score: FloatArray
+    assignment: npt.NDArray[np.int64]
+
+
+def align(reference: Diagram, attempt: Diagram, vocabulary: Vocabulary | None = None) -> Alignment:
     """Pair attempt nodes with the reference nodes they stand for, one to one.
 
-    Label evidence (exact, alias, acronym, fuzzy, description) is combined with neighbour
-    agreement over a few rounds; each round solves one global assignment in which leaving a
-    node unpaired costs REJECT, so a doubtful pair becomes a missing plus an extra node.
-    The result does not depend on the order of the attempt's statements.
+    Label evidence (exact, alias, acronym, fuzzy, term, description) is combined with
+    neighbour agreement over a few rounds; each round solves one global assignment in which
+    leaving a node unpaired costs REJECT, so a doubtful pair becomes a missing plus an extra
+    node. The result does not depend on the order of the attempt's statements. `vocabulary`
+    defaults to the shipped one; an empty one (`Vocabulary.from_roles(())`) reads no terms.
     """
-    att_nodes = sorted(attempt.nodes, key=lambda n: n.id)
+    solution = solve(reference, attempt, vocabulary)
+    if solution is None:
+        return Alignment(())
+    pairs = []
+    order = sorted((int(i), j) for j, i in enumerate(solution.assignment) if i >= 0)
+    for i, j in order:
+        how, similarity = pair_reason(solution, i, j)
+        found = solution.evidence.terms.get((i, j)) if how == "term" else None
+        pairs.append(
+            Pair(
+                reference=reference.nodes[i].id,
+                attempt=solution.att_nodes[j].id,
+                how=how,
+                similarity=round(min(1.0, max(0.0, similarity)), 4),
+                term=found[0] if found else None,
+                role=found[1] if found else None,
+            )
+        )
+    return Alignment(tuple(pairs))
+
+
+def pair_reason(solution: Solution, i: int, j: int) -> tuple[str, float]:
+    """Why reference node i and attempt node j pair (a kind of HOWS) and how similar they are.
+
+    Label evidence that clears REJECT on its own names the kind; a weaker label that the
+    neighbours lifted is `structure`, except a term, which stays the reason it was read by.
+    """
+    how = KINDS[int(solution.kind[i, j])]
+    if solution.label[i, j] >= REJECT:
+        return how, float(solution.label[i, j])
+    return ("term" if how == "term" else "structure"), float(min(1.0, solution.score[i, j]))
+
+
+def solve(
+    reference: Diagram, attempt: Diagram, vocabulary: Vocabulary | None = None
+) -> Solution | None:
+    """The global assignment with the evidence behind it; None when a side has no nodes."""
+    att_nodes = tuple(sorted(attempt.nodes, key=lambda n: n.id))
     nr, na = len(reference.nodes), len(att_nodes)
     if nr == 0 or na == 0:
-        return Alignment(())
-    evidence = label_evidence(reference, att_nodes)
+        return None
+    vocabulary = shipped_vocabulary() if vocabulary is None else vocabulary
+    evidence = label_evidence(reference, att_nodes, vocabulary)
     label, kind = evidence.best()
     ref_adj = sparse_adjacency(
         reference.nodes, ((e.source, e.target, e.kind == "undirected") for e in reference.edges)
@@ -126,7 +189,7 @@ def align(reference: Diagram, attempt: Diagram) -> Alignment:
     prior = WEIGHT_TIE * np.log1p([max(0.0, node.weight) for node in reference.nodes])
     prior -= ORDER_TIE * np.arange(nr) / nr
 
-    def rescore(assignment: npt.NDArray[np.int64]) -> FloatArray:
+    def rescore(assignment: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
         """Label evidence plus the neighbour bonus that `assignment` gives each pair."""
         support = structure_support(ref_adj, att_adj, assignment, nr)
         raw = label + STRUCTURE_WEIGHT * support
@@ -136,7 +199,7 @@ def align(reference: Diagram, attempt: Diagram) -> Alignment:
             support >= CLEAR_CHOICE * support.max(axis=0, keepdims=True)
         )
         lifted = (label >= REJECT) | (weak & (support > 0) & clear)
-        return np.where(lifted, raw, label)
+        return np.where(lifted, raw, label), support
 
     def fit(assignment: npt.NDArray[np.int64], score: FloatArray) -> float:
         """How well an assignment is justified by the bonus it gives itself."""
@@ -147,16 +210,16 @@ def align(reference: Diagram, attempt: Diagram) -> Alignment:
     # Hard re-ranking can cycle (two readings that each support the other's rival), so every
     # assignment met is kept and the one best justified by its own structure wins.
     assignment = assign(label, prior)
-    history: list[tuple[float, npt.NDArray[np.int64], FloatArray]] = []
+    history: list[tuple[float, npt.NDArray[np.int64], FloatArray, FloatArray]] = []
     for _ in range(STRUCTURE_ROUNDS + 1):
-        score = rescore(assignment)
-        history.append((fit(assignment, score), assignment, score))
+        score, support = rescore(assignment)
+        history.append((fit(assignment, score), assignment, score, support))
         new = assign(score, prior)
-        if any(np.array_equal(new, seen) for _, seen, _ in history):
+        if any(np.array_equal(new, seen) for _, seen, _, _ in history):
             break
         assignment = new
     best = max(range(len(history)), key=lambda k: (history[k][0], -k))
-    _, assignment, score = history[best]
+    _, assignment, score, support = history[best]
     # A pair that its own alignment no longer lifts over REJECT is dropped (then recheck).
     while True:
         cols = np.nonzero(assignment >= 0)[0]
@@ -165,22 +228,5 @@ def align(reference: Diagram, attempt: Diagram) -> Alignment:
             break
         assignment = assignment.copy()
         assignment[weak_pairs] = -1
-        score = rescore(assignment)
-    pairs = []
-    order = sorted((int(i), j) for j, i in enumerate(assignment) if i >= 0)
-    for i, j in order:
-        if label[i, j] >= REJECT:
-            how = KINDS[int(kind[i, j])]
-            similarity = float(label[i, j])
-        else:
-            how = "structure"
-            similarity = float(min(1.0, score[i, j]))
-        pairs.append(
-            Pair(
-                reference=reference.nodes[i].id,
-                attempt=att_nodes[j].id,
-                how=how,
-                similarity=round(min(1.0, max(0.0, similarity)), 4),
-            )
-        )
-    return Alignment(tuple(pairs))
+        score, support = rescore(assignment)
+    return Solution(reference, att_nodes, evidence, label, kind, support, score, assignment)

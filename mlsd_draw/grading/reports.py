@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..language.model import Diagram
+from ..language.model import Diagram, slugify
+from .matching import Pair
 from .scoring import EDGE_CLASSES, EdgeKey, Grade
 
 Style = Callable[[str, str], str]
@@ -31,6 +32,26 @@ def _label(diagram: Diagram, node_id: str) -> str:
 
 def _edge(diagram: Diagram, key: EdgeKey) -> str:
     return f"{_label(diagram, key[0])} -> {_label(diagram, key[1])}"
+
+
+_HOW_PHRASES = {
+    "alias": "a name the reference accepts",
+    "fuzzy": "a close spelling",
+    "acronym": "shorthand",
+    "description": "from its description",
+    "structure": "placed by its neighbours",
+}
+
+
+def _how(pair: Pair, drawn: str) -> str:
+    """How a pair that is not an exact name was made: `as 'Kafka', a term for an event stream`."""
+    if pair.how == "term" and pair.term and pair.role:
+        role = pair.role.replace("-", " ")
+        plural = role.endswith("s") and not role.endswith("ss")
+        article = "" if plural else "an " if role[:1] in "aeiou" else "a "
+        term = "" if slugify(pair.term) == slugify(drawn) else f" ({pair.term})"
+        return f"as {drawn!r}{term}, a term for {article}{role}"
+    return f"as {drawn!r}, {_HOW_PHRASES.get(pair.how, pair.how)}"
 
 
 def extra_by_group(grade: Grade) -> dict[str | None, list[str]]:
@@ -92,7 +113,9 @@ def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> s
             for node in got:
                 pair = by_reference[node.id]
                 drawn = att.node(pair.attempt).label
-                names.append(node.label if drawn == node.label else f"{node.label} (as {drawn!r})")
+                names.append(
+                    node.label if pair.how == "exact" else f"{node.label} ({_how(pair, drawn)})"
+                )
             lines.append(f"  {style('found', 'good')}    " + ", ".join(names))
         if lost and hints:
             lines.append(f"  {style('missing', 'bad')}  {len(lost)} component(s)")
@@ -165,6 +188,7 @@ def json_report(grade: Grade) -> dict[str, Any]:
                     "user": p.attempt,
                     "how": p.how,
                     "similarity": round(p.similarity, 3),
+                    **({"term": p.term, "role": p.role} if p.term else {}),
                 }
                 for p in grade.alignment.pairs
             ],

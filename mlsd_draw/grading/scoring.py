@@ -28,6 +28,7 @@ from itertools import pairwise
 
 from ..language.model import Diagram, Edge
 from .matching import Alignment, align
+from .vocabulary import Vocabulary
 
 NODE_SHARE = 0.6
 EDGE_SHARE = 0.4
@@ -81,9 +82,12 @@ class Grade:
         return self.reference.directives.case
 
 
-def grade(reference: Diagram, attempt: Diagram) -> Grade:
-    """Align `attempt` with `reference` and grade it (see the module docstring for the score)."""
-    return grade_alignment(reference, attempt, align(reference, attempt))
+def grade(reference: Diagram, attempt: Diagram, vocabulary: Vocabulary | None = None) -> Grade:
+    """Align the attempt with the reference and score it (see the module docstring).
+
+    `vocabulary` is the shared vocabulary of terms (default: the shipped one).
+    """
+    return grade_alignment(reference, attempt, align(reference, attempt, vocabulary))
 
 
 def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) -> Grade:

@@ -1,0 +1,106 @@
+"""The shared vocabulary as a person meets it: the one in force, what a term means, a check.
+
+The vocabulary in force is the shipped one with the user's own files merged in (see
+:mod:`mlsd_draw.grading.vocabulary`): `vocabulary.toml` in the data folder beside the
+history, and the files listed in `MLSD_DRAW_VOCABULARY`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..grading.vocabulary import Role, Vocabulary, VocabularyProblem
+
+
+def vocabulary_files() -> list[Path]:
+    """The user's vocabulary files, in the order they are merged."""
+    from ..grading.vocabulary import user_vocabulary_files
+    from ..practice.history import default_database_path
+
+    return user_vocabulary_files(default_database_path().parent)
+
+
+def current_vocabulary() -> Vocabulary:
+    """The shipped vocabulary with the user's files merged in."""
+    from ..grading.vocabulary import load_vocabulary
+
+    return load_vocabulary(vocabulary_files())
+
+
+@dataclass(frozen=True)
+class RolePlayed:
+    """A role a term can play, and the components of a reference that play it."""
+
+    role: Role
+    components: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermMeaning:
+    """What a word means to the grader: the roles it plays, and whether it is vague."""
+
+    text: str
+    known: bool
+    vague: bool
+    roles: tuple[RolePlayed, ...]
+    case: str | None
+    files: tuple[Path, ...]
+
+
+def term_meaning(text: str, reference_spec: str | None = None) -> TermMeaning:
+    """The roles the grader reads `text` as (a term, or a phrase references use); with a
+    reference (a case id or a path), which of its components play each role."""
+    from ..grading.normalise import normalize_label
+    from ..grading.spellings import forms
+    from ..grading.terms import reference_roles
+
+    vocabulary = current_vocabulary()
+    words = normalize_label(text)
+    hits = vocabulary.terms_in(words)
+    exact = vocabulary.term(words)
+    role_ids: list[str] = list(exact.roles) if exact else []
+    for hit in hits:
+        role_ids.extend(r for r in hit.roles if r not in role_ids)
+    role_ids.extend(r for r in vocabulary.roles_named_by(words) if r not in role_ids)
+    players: dict[str, dict[int, float]] = {}
+    case = None
+    labels: list[str] = []
+    if reference_spec is not None:
+        from ..library.references import load_reference
+
+        reference = load_reference(reference_spec)
+        case = reference.case
+        labels = [node.label for node in reference.diagram.nodes]
+        ref_forms = forms(reference.diagram.nodes, attempt=False)
+        players = reference_roles(reference.diagram, ref_forms, vocabulary)
+    roles = tuple(
+        RolePlayed(
+            vocabulary.roles[r],
+            tuple(labels[i] for i in sorted(players.get(r, {}), key=lambda i: -players[r][i])),
+        )
+        for r in role_ids
+    )
+    return TermMeaning(
+        text,
+        bool(role_ids),
+        vocabulary.is_vague(words),
+        roles,
+        case,
+        tuple(vocabulary_files()),
+    )
+
+
+def check_vocabulary_file(path: Path) -> list[VocabularyProblem]:
+    """Every problem of a user's vocabulary file, for `lint`."""
+    from ..core.errors import UsageError
+    from ..grading.vocabulary import check_vocabulary_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {path}: {error}") from None
+    _roles, problems = check_vocabulary_text(text, str(path))
+    return problems
