@@ -67,7 +67,6 @@ def grade_loaded(
     from ..drawing.diff_image import write_diff
     from ..grading.scoring import grade
     from ..library.references import reference_for
-
     from .vocabulary import current_vocabulary
 
     reference = reference_for(attempt.diagram, reference_spec)
