@@ -108,6 +108,25 @@ def test_extra_components_and_edges_cost_a_little_and_are_capped() -> None:
     assert grade(reference, parse("A -> B\n" + many)).score == 90
 
 
+def test_the_score_reads_recall_like_an_interviewer() -> None:
+    reference = parse("A -> B -> C -> D -> E")
+    half = grade(reference, parse("A -> B -> C"))  # 3/5 components, 2/4 arrows
+    recall = 0.6 * 3 / 5 + 0.4 * 2 / 4
+    assert half.score == round(100 * recall**0.8, 1)
+    assert half.score > 100 * recall  # a middling grade, not a failing one
+
+
+def test_extras_cost_less_in_a_weak_attempt_and_anything_right_scores_above_zero() -> None:
+    reference = parse("\n".join(f"Step {i} -> Step {i + 1}" for i in range(12)))
+    others = "Apple Banana Cherry Damson Elder Fig Grape Hazel Iris Juniper Kiwi Lime"
+    extras = "\n".join(f"Step 0 -> {name} tree" for name in others.split())
+    weak = grade(reference, parse(extras))
+    assert 0 < weak.node_recall < 0.2 and len(weak.extra) == 12
+    assert weak.score > 0
+    recall = 0.6 * weak.node_recall
+    assert weak.score == round(100 * recall**0.8 - 10 * recall, 1)
+
+
 def test_weight_zero_components_are_never_missing() -> None:
     reference = parse("A -> B -> C\nC [weight: 0]")
     result = grade(reference, parse("A -> B"))

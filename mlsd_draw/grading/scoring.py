@@ -4,7 +4,8 @@ The score answers what an interviewer weighs: did you remember the components th
 matter (weighted node recall), did you wire them the way data flows (edge credit), and
 did you add things that are not there (a small, capped penalty)::
 
-    score = 100 * (NODE_SHARE * node_recall + EDGE_SHARE * edge_credit) - penalty
+    recall = NODE_SHARE * node_recall + EDGE_SHARE * edge_credit
+    score  = 100 * recall ** CURVE - penalty * recall
 
 - node_recall: the reference weights of the components found over all weights. A name is
   not graded, only whether the component is there: a synonym, a typo or a box recognised
@@ -14,9 +15,18 @@ did you add things that are not there (a small, capped penalty)::
 - edge_credit: over the reference edges (their weights): matched or indirect 1, reversed
   REVERSED_CREDIT, missing 0. Edges at a weight-0 component the attempt left out do not
   count at all.
+- CURVE (below 1) reads recall the way interviewers do: recalling the main flow but
+  little else is a middling grade, not a failing one (half of everything scores 57).
 - penalty: EXTRA_POINTS per extra component and per extra edge, at most MAX_PENALTY
-  points. A shortcut (an arrow over a component you left out) costs nothing beyond that
-  component.
+  points, scaled by recall: in a weak attempt most extra boxes are misnamed tries at real
+  components, already counted as missing, so they do not cost twice; the better the
+  attempt, the more its extras are true additions. A shortcut (an arrow over a component
+  you left out) costs nothing beyond that component.
+
+The score rises with every component and arrow recalled (its slope in recall is at least
+100 * CURVE - MAX_PENALTY > 0), is above 0 whenever anything is right, and a reference
+graded against itself scores 100. CURVE was chosen on the two public evaluation sets
+(`benchmarks/eval_grading.py`) as the one constant added to the earlier a-priori ones.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ EDGE_SHARE = 0.4
 REVERSED_CREDIT = 0.5
 EXTRA_POINTS = 1.0
 MAX_PENALTY = 10.0
+CURVE = 0.8
 
 EDGE_CLASSES = ("matched", "reversed", "indirect", "missing", "extra", "shortcut")
 
@@ -121,7 +132,8 @@ def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) 
     edge_precision = right_edges / len(attempt.edges) if attempt.edges else 0.0
 
     penalty = min(MAX_PENALTY, EXTRA_POINTS * (len(extra) + len(extra_edges)))
-    raw = 100 * (NODE_SHARE * node_recall + EDGE_SHARE * edge_credit) - penalty
+    recall = NODE_SHARE * node_recall + EDGE_SHARE * edge_credit
+    raw = 100 * recall**CURVE - penalty * recall
     return Grade(
         reference=reference,
         attempt=attempt,
