@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..grading.explain import Explanation
     from ..library.references import CaseInfo
     from ..practice.history import AttemptRecord
     from ..practice.schedule import CardState, Review
     from .grading import GradeOutcome
     from .practice import Agenda, Progress
+    from .vocabulary import TermMeaning
 
 
 def json_text(document: Mapping[str, Any] | Sequence[Any]) -> str:
@@ -107,4 +109,42 @@ def progress_document(progress: Progress) -> dict[str, Any]:
              "attempts": m.attempts, "note": m.note}
             for m in progress.most_missed
         ],
+    }  # fmt: skip
+
+
+def explanation_document(explanation: Explanation) -> dict[str, Any]:
+    """`grade --explain`: the decision for one box and the candidates it was weighed against."""
+    return {
+        "box": explanation.attempt,
+        "label": explanation.label,
+        "paired_with": explanation.paired_with,
+        "how": explanation.how,
+        "reason": explanation.reason,
+        "candidates": [
+            {
+                "ref": c.reference,
+                "label": c.label,
+                "evidence": c.evidence,
+                "term": {"term": c.term[0], "role": c.term[1]} if c.term else None,
+                "neighbours": c.neighbours,
+                "total": c.total,
+            }
+            for c in explanation.candidates
+        ],
+    }
+
+
+def term_document(meaning: TermMeaning) -> dict[str, Any]:
+    """`term`: the roles a word can play and, with a reference, the components playing each."""
+    return {
+        "text": meaning.text,
+        "known": meaning.known,
+        "vague": meaning.vague,
+        "case": meaning.case,
+        "roles": [
+            {"id": r.role.id, "kind": r.role.kind, "about": r.role.about,
+             "components": list(r.components)}
+            for r in meaning.roles
+        ],
+        "files": [str(f) for f in meaning.files],
     }  # fmt: skip

@@ -14,7 +14,7 @@ import click
 
 from .diagram_commands import check, convert, fmt, show
 from .grade_commands import demo, grade
-from .library_commands import export, lint_command, list_command
+from .library_commands import export, lint_command, list_command, term_command
 from .practice_commands import drill, hint, history_command, next_cases, stats
 
 __all__ = ["cli", "main"]
@@ -47,6 +47,7 @@ for _command in (
     history_command,
     stats,
     hint,
+    term_command,
 ):
     cli.add_command(_command)
 

@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 @click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
 @click.option("--no-save", is_flag=True, help="Do not record this grade in the history.")
 @click.option(
+    "--explain",
+    metavar="NAME",
+    help="Show why your box NAME was paired as it was, or left unpaired (grades nothing).",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Grade and draw again at every save of FILE, until Ctrl-C (nothing is recorded).",
@@ -65,6 +70,7 @@ def grade(
     output: str | None,
     no_render: bool,
     no_save: bool,
+    explain: str | None,
     watch: bool,
 ) -> None:
     """Grade an attempt against its reference, explain the result and draw the differences.
@@ -77,6 +83,9 @@ def grade(
     """
     from ..app.grading import picture_path
 
+    if explain is not None:
+        _explain(file, reference, explain, output_format)
+        return
     target = picture_path(file, output, render=not no_render)
     if not watch:
         score = _grade_once(file, reference, output_format, hints, target, save=not no_save)
@@ -129,6 +138,36 @@ def _grade_once(
         if outcome.review is not None:
             click.echo(_review_line(outcome.review))
     return float(outcome.grade.score)
+
+
+def _explain(file: str, reference: str | None, name: str, output_format: str) -> None:
+    """Print what the matcher weighed for one of the attempt's boxes."""
+    from ..app.diagrams import load_diagram
+    from ..app.documents import explanation_document, json_text
+    from ..app.grading import explain_box
+
+    attempt = load_diagram(file)
+    echo_warnings(attempt)
+    explanation = explain_box(attempt, reference, name)
+    if output_format == "json":
+        click.echo(json_text(explanation_document(explanation)), nl=False)
+        return
+    click.echo(f"{explanation.label}: {explanation.reason}")
+    if not explanation.candidates:
+        return
+    click.echo("weighed against:")
+    for c in explanation.candidates:
+        parts = [f"{kind} {value:.2f}" for kind, value in c.evidence.items()]
+        if c.term:
+            parts = [
+                f"{p} ({c.term[0]!r} plays {c.term[1]})" if p.startswith("term") else p
+                for p in parts
+            ]
+        if c.neighbours:
+            parts.append(f"neighbours +{c.neighbours:.2f}")
+        mark = "  <- paired" if c.reference == explanation.paired_with else ""
+        click.echo(f"  {c.label}: {', '.join(parts) or 'no label evidence'}; "
+                   f"weighed {c.total:.2f}{mark}")  # fmt: skip
 
 
 def _review_line(review: Review) -> str:

@@ -73,6 +73,8 @@ def lint_command(targets: tuple[str, ...]) -> None:
     summary line per file. Exit status 1 if there is a problem, 2 if a file cannot be
     read or parsed.
 
+    A `.toml` file is checked as a vocabulary file of your own terms (see `term`).
+
     Example: mlsd-draw lint my-cases/search-ranking.mlsd video-recommendation
     """
     from ..app.cases import lint_problems
@@ -80,6 +82,9 @@ def lint_command(targets: tuple[str, ...]) -> None:
 
     status = EXIT_OK
     for target in targets:
+        if target.lower().endswith(".toml"):
+            status = max(status, _lint_vocabulary(target))
+            continue
         try:
             loaded = load_diagram_or_case(target)
         except MlsdDrawError as error:
@@ -92,6 +97,66 @@ def lint_command(targets: tuple[str, ...]) -> None:
         if problems and status == EXIT_OK:
             status = EXIT_NO
     sys.exit(status)
+
+
+@click.command("term")
+@click.argument("text")
+@click.option(
+    "--ref",
+    "reference",
+    shell_complete=complete_case_or_file,
+    metavar="CASE|PATH",
+    help="Also show which components of this reference play each role.",
+)
+@format_option()
+@handles_errors
+def term_command(text: str, reference: str | None, output_format: str) -> None:
+    """Show what a word means to the grader: the roles it can play in a diagram.
+
+    The shared vocabulary knows technologies (Kafka, XGBoost, Grafana), everyday words
+    (app, DB, model: vague, so the neighbours must agree) and the phrases references use.
+    Add your own in vocabulary.toml in the data folder or in MLSD_DRAW_VOCABULARY files.
+
+    Example: mlsd-draw term Kafka --ref ad-click-prediction
+    """
+    from ..app.documents import json_text, term_document
+    from ..app.vocabulary import term_meaning
+
+    meaning = term_meaning(text, reference)
+    if output_format == "json":
+        click.echo(json_text(term_document(meaning)), nl=False)
+        return
+    if not meaning.known:
+        click.echo(f"{text!r} is not in the vocabulary: it is matched by its words alone.")
+        click.echo("To add it, see `mlsd-draw term --help`.")
+        return
+    vague = " (a vague word: it pairs only where its neighbours agree)" if meaning.vague else ""
+    click.echo(f"{text!r} can play{vague}:")
+    for played in meaning.roles:
+        kind = f" [{played.role.kind}]" if played.role.kind else ""
+        click.echo(f"  {played.role.id}{kind}: {played.role.about}")
+        if meaning.case is not None:
+            where = ", ".join(played.components) or "no component"
+            click.echo(f"      in {meaning.case}: {where}")
+    if meaning.files:
+        click.echo("with your files: " + ", ".join(str(f) for f in meaning.files))
+
+
+def _lint_vocabulary(target: str) -> int:
+    """Check a user's vocabulary file; the exit status it deserves."""
+    from ..app.vocabulary import check_vocabulary_file
+
+    try:
+        problems = check_vocabulary_file(Path(target))
+    except MlsdDrawError as error:
+        report_error(error)
+        return EXIT_ERROR
+    for problem in problems:
+        where = f"{target}:{problem.line}" if problem.line else target
+        message = problem.message.removeprefix(f"{target}: ")
+        click.echo(f"{where}: error: {message}", err=True)
+    click.echo(f"{target}: {plural(len(problems), 'problem') if problems else 'clean'}")
+    return EXIT_NO if problems else EXIT_OK
 
 
 @click.group()

@@ -57,7 +57,10 @@ def _find_box(attempt: Diagram, name: str) -> str:
     wanted = slugify(name)
     if any(node.id == wanted for node in attempt.nodes):
         return wanted
-    hint = did_you_mean(name, [node.label for node in attempt.nodes])
+    labels = {node.label.lower(): node.label for node in attempt.nodes}
+    hint = did_you_mean(name, list(labels))
+    for lowered, label in labels.items():
+        hint = hint.replace(f"'{lowered}'", f"'{label}'")
     raise UsageError(f"the attempt has no box called {name!r}: {hint}")
 
 
@@ -71,14 +74,16 @@ def explain(
     j = next(k for k, node in enumerate(solution.att_nodes) if node.id == box)
     label = solution.att_nodes[j].label
     rows = sorted(range(len(reference.nodes)), key=lambda i: -float(solution.score[i, j]))
-    candidates = []
-    for i in rows[:SHOWN]:
+    candidates: list[Candidate] = []
+    for i in rows:
+        if len(candidates) == SHOWN:
+            break
         kinds = {
             kind: round(solution.evidence.get(kind, i, j), 3)
             for kind in KINDS
             if solution.evidence.get(kind, i, j) > 0
         }
-        if not kinds and solution.support[i, j] <= 0:
+        if not kinds:  # neighbours alone never pair a box: nothing to weigh
             continue
         candidates.append(
             Candidate(

@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .normalise import stem_word
 from .spellings import Form
 
 __all__ = ["ReferenceWords", "abbreviates"]
@@ -32,18 +33,27 @@ MIN_SHORTHAND = 3
 MIN_CLIPPED = 4
 MAX_SHARE = 0.75
 """Shorthand is clearly shorter than its word: at most this share of its letters."""
+CLEARLY_BETTER = 0.85
+"""A reading wins only when every other reading that means something else fits less than
+this share as well."""
+MAX_CLIPPED = 0.6
+"""A clipped start keeps at most this share: `retr` for `retrieval`, not `model` for
+`modeling` (a different word that merely starts the same)."""
 
 
-def _subsequence(short: str, word: str) -> bool:
-    """Whether the letters of `short` appear in order in `word`, starting at its first."""
+def _kept_share(short: str, word: str) -> float:
+    """0 unless the letters of `short` appear in order in `word`, starting at its first;
+    else the share of the word's consonants up to the last letter kept that `short` keeps
+    (`trng` keeps 4 of `trainin`g's 5, but only 4 of `targeting`'s 6)."""
     if not short or not word or short[0] != word[0]:
-        return False
+        return 0.0
     position = 1
     for letter in short[1:]:
         position = word.find(letter, position) + 1
         if position == 0:
-            return False
-    return True
+            return 0.0
+    consonants = sum(letter not in VOWELS for letter in word[:position])
+    return len(short) / max(consonants, len(short))
 
 
 def abbreviates(short: str, word: str, *, minimum: int = MIN_SHORTHAND) -> float:
@@ -51,21 +61,27 @@ def abbreviates(short: str, word: str, *, minimum: int = MIN_SHORTHAND) -> float
     of the word's letters it keeps (a clipped start counts a little more)."""
     if len(short) < minimum or len(short) > MAX_SHARE * len(word):
         return 0.0
-    if word.startswith(short):
-        return len(short) / len(word) + 0.2 if len(short) >= MIN_CLIPPED else 0.0
-    few_vowels = sum(letter in VOWELS for letter in short) <= 1
-    if few_vowels and _subsequence(short, word):
-        return len(short) / len(word)
+    if word.startswith(short) and len(short) >= MIN_CLIPPED:
+        return len(short) / len(word) + 0.2 if len(short) <= MAX_CLIPPED * len(word) else 0.0
+    if sum(letter in VOWELS for letter in short) <= 1:
+        return _kept_share(short, word)
     return 0.0
 
 
 def _best(scored: dict[tuple[str, ...], float]) -> tuple[str, ...] | None:
-    """The one reading that fits clearly best, or None when two fit about as well."""
+    """The one reading that fits clearly best, or None when two readings that mean
+    different things fit about as well (`rrk` fits `reranker` and `reranking` alike, but
+    both are one word; it must not fit `ranking` and `recall` alike)."""
     if not scored:
         return None
     ranked = sorted(scored.items(), key=lambda item: -item[1])
-    if len(ranked) > 1 and ranked[1][1] >= 0.8 * ranked[0][1]:
-        return None
+    best_stems = tuple(stem_word(w) for w in ranked[0][0])
+    for reading, fit in ranked[1:]:
+        if (
+            fit >= CLEARLY_BETTER * ranked[0][1]
+            and tuple(stem_word(w) for w in reading) != best_stems
+        ):
+            return None
     return ranked[0][0]
 
 
