@@ -296,3 +296,10 @@ def test_the_vocabulary_file_is_toml_a_person_can_read() -> None:
     assert text.startswith("#")  # it explains itself to a reviewer
     roles, _problems = check_vocabulary_text(text, "vocabulary.toml")
     assert "event-stream" in {role.id for role in roles}
+
+
+def test_the_readme_example_of_a_user_file_is_valid() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    roles, problems = check_vocabulary_text(block, "README.md")
+    assert problems == [] and {"event-stream", "pricing-engine"} <= {r.id for r in roles}
