@@ -22,7 +22,7 @@ from ..language.model import Diagram, Node
 from .normalise import ABBREVIATIONS, STOP_WORDS, normal_words, raw_tokens, stem_word
 from .shorthand import ReferenceWords
 from .spellings import Form, description_text, forms
-from .terms import VAGUE, TermMatch, term_matches
+from .terms import VAGUE, TermMatch, reference_roles, term_matches
 from .vocabulary import Vocabulary
 
 __all__ = ["KINDS", "Evidence", "FloatArray", "label_evidence"]
@@ -105,13 +105,21 @@ class Evidence:
             self.points["term"][key] = value
             self.terms[key] = (match.term, match.role)
 
-    def cap_attempt(self, att: int, cap: float) -> None:
-        """Limit every kind of evidence but `exact` for one attempt node: a vague word
-        (`app`, `model`) is a weak reading only, however a reference's alias spells it."""
-        self.fuzzy[:, att] = np.minimum(self.fuzzy[:, att], cap)
+    def cap_attempt(
+        self,
+        att: int,
+        cap: float,
+        refs: Sequence[int] | None = None,
+        keep: tuple[str, ...] = ("exact",),
+    ) -> None:
+        """Limit every kind of evidence but those in `keep` for one attempt node (towards
+        the reference nodes `refs`, or all)."""
+        rows = list(range(self.fuzzy.shape[0])) if refs is None else list(refs)
+        self.fuzzy[rows, att] = np.minimum(self.fuzzy[rows, att], cap)
+        chosen = set(rows)
         for kind, points in self.points.items():
-            if kind != "exact":
-                for key in [k for k in points if k[1] == att]:
+            if kind not in keep:
+                for key in [k for k in points if k[1] == att and k[0] in chosen]:
                     points[key] = min(points[key], cap)
 
     def get(self, kind: str, ref: int, att: int) -> float:
@@ -283,20 +291,37 @@ def label_evidence(
     if vocabulary is not None:
         for match in term_matches(reference, ref_forms, attempt, att_forms, vocabulary):
             evidence.add_term(match)
-        _weaken_ambiguous_vague_words(attempt, vocabulary, evidence)
+        _weaken_vague_words(reference, ref_forms, attempt, vocabulary, evidence)
     return evidence
 
 
-def _weaken_ambiguous_vague_words(
-    attempt: Sequence[Node], vocabulary: Vocabulary, evidence: Evidence
+def _weaken_vague_words(
+    reference: Diagram,
+    ref_forms: Sequence[Form],
+    attempt: Sequence[Node],
+    vocabulary: Vocabulary,
+    evidence: Evidence,
 ) -> None:
-    """An everyday word (`user`, `app`, `DB`) that several components' names or aliases
-    claim says nothing about which one it is: it is read weakly, so that only its
-    neighbours can decide (`user` may be the request or the user-profile store)."""
+    """An everyday word (`user`, `app`, `DB`, `model`) names a box only through the roles
+    it can play or a reference's own name for it: it is not read by resemblance as a
+    component that plays none of them (`model` is not the model registry), and when
+    several components' names or aliases claim it (`user`: the request, or the `users`
+    store), it is read weakly, so that only its neighbours decide."""
+    vague = [
+        (j, hit)
+        for j, node in enumerate(attempt)
+        if (hit := vocabulary.term(normal_words(raw_tokens(node.label)))) is not None and hit.vague
+    ]
+    if not vague:
+        return
+    playing = reference_roles(reference, ref_forms, vocabulary)
+    for j, hit in vague:
+        players = {i for role in hit.roles for i in playing.get(role, {})}
+        others = [i for i in range(len(reference.nodes)) if i not in players]
+        evidence.cap_attempt(j, 0.0, others, keep=("exact", "alias"))
     label, _kind = evidence.best()
-    for j, node in enumerate(attempt):
-        claimed = int((label[:, j] >= REJECT).sum())
-        if claimed >= 2 and vocabulary.is_vague(normal_words(raw_tokens(node.label))):
+    for j, _hit in vague:
+        if int((label[:, j] >= REJECT).sum()) >= 2:
             evidence.cap_attempt(j, VAGUE)
 
 
