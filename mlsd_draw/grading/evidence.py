@@ -95,13 +95,19 @@ class Evidence:
     def add_term(self, match: TermMatch) -> None:
         """Record term evidence, remembering which term and role it rests on.
 
-        The rest of the name still counts: `ScaNN idx` reads as an ANN term, and its `idx`
-        shared with `Listing embedding index` makes that reading the stronger one.
+        Other evidence for the same pair adds to it, and it adds to other evidence: `ScaNN
+        idx` reads as an ANN term, and its `idx` shared with `Listing embedding index` makes
+        that reading the stronger one; a `MySQL` described as `videos table` is the video
+        catalog rather than another component its description mentions.
         """
         key = (match.reference, match.attempt)
-        words = TERM_AND_WORDS * float(self.fuzzy[key])
-        value = min(match.value + (1.0 - match.value) * words, match.cap)
-        if value > self.points["term"].get(key, 0.0):
+        other_kind = max((k for k in KINDS if k != "term"), key=lambda k: self.get(k, *key))
+        other = self.get(other_kind, *key)
+        strong, weak = max(other, match.value), min(other, match.value)
+        value = min(1.0 - (1.0 - strong) * (1.0 - TERM_AND_WORDS * weak), match.cap)
+        if match.value <= other:  # the term only supports what the names already say
+            self.add(other_kind, *key, max(value, other))
+        elif value > self.points["term"].get(key, 0.0):
             self.points["term"][key] = value
             self.terms[key] = (match.term, match.role)
 

@@ -18,6 +18,7 @@ __all__ = [
     "ALIAS",
     "MERGED_PART",
     "PAREN_STRIPPED",
+    "PREPOSITIONS",
     "TYPE_WORDS",
     "Form",
     "description_text",
@@ -38,7 +39,7 @@ TYPE_WORDS = wordset(
 )
 """Words that say what sort of box something is rather than what it does."""
 
-_PREPOSITIONS = wordset("in for of from per at on with by to via into onto over after")
+PREPOSITIONS = wordset("in for of from per at on with by to via into onto over after")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _PART_SPLIT = re.compile(r"\s*[/+|]\s*")
 
@@ -72,7 +73,7 @@ def _head(text: str) -> str:
     passing over generic type words (`Ranking service` is a kind of ranking)."""
     tokens = raw_tokens(_PAREN.sub(" ", text).split("(")[0])
     for k, token in enumerate(tokens):
-        if k > 0 and token in _PREPOSITIONS:
+        if k > 0 and token in PREPOSITIONS:
             tokens = tokens[:k]
             break
     words = list(normal_words(tokens))

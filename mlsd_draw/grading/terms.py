@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..language.model import Diagram, Node
 from .normalise import normal_words, raw_tokens
-from .spellings import Form
+from .spellings import PREPOSITIONS, Form
 from .vocabulary import TermHit, Vocabulary
 
 __all__ = ["TERM", "TERM_SHARED", "VAGUE", "TermMatch", "reference_roles", "term_matches"]
@@ -65,14 +65,26 @@ def reference_roles(
     return roles
 
 
+def _before_preposition(raw: Sequence[str]) -> tuple[str, ...]:
+    """The words of a name up to its first preposition: `SFT on instruct data` is an SFT."""
+    for k, token in enumerate(raw):
+        if k > 0 and token in PREPOSITIONS:
+            return normal_words(raw[:k])
+    return normal_words(raw)
+
+
 def _attempt_hits(node: Node, att_forms: Sequence[Form], vocabulary: Vocabulary) -> list[TermHit]:
     """The vocabulary words in an attempt box's name (qualifier in parentheses included),
-    and a role phrase that the whole name is (`message bus` for an event stream)."""
+    and a role's phrase that ends the name before any preposition (`message bus`, `SFT on
+    instruct data`): what the box is, not what it works on."""
     hits = vocabulary.terms_in(normal_words(raw_tokens(node.label)))
     for form in att_forms:
-        named = vocabulary.roles_named_by(form.words)
-        sure = tuple(sorted(role for role, value in named.items() if value >= 1.0))
-        if sure and not vocabulary.is_vague(form.words):
+        words = _before_preposition(form.raw)
+        if not words or vocabulary.is_vague(words):
+            continue
+        named = vocabulary.roles_named_by(words)
+        sure = tuple(sorted(role for role, value in named.items() if value >= SURE))
+        if sure:
             hits.append(TermHit(" ".join(form.raw), sure, vague=False))
     return hits
 
