@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlsd_draw.core.errors import RenderError, UsageError
+from mlsd_draw.drawing.layout import drawing_dot
 from mlsd_draw.drawing.rendering import output_format, render_dot, write_image
 from mlsd_draw.formats.dot_writer import DESCRIPTION_WIDTH, diagram_to_dot, quote_dot
 from mlsd_draw.language.model import Diagram, Directives, Edge, Group, Node
@@ -148,6 +149,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 def test_dot_matches_golden_file(name: str) -> None:
     diagram, title = GOLDEN_CASES[name]
     assert_golden(f"{name}.dot", diagram_to_dot(diagram, title=title))
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_drawing_dot_matches_golden_file(name: str) -> None:
+    """The one layout every picture of a reference uses: stages stacked, flowing down."""
+    diagram, title = GOLDEN_CASES[name]
+    assert_golden(f"{name}.drawing.dot", drawing_dot(diagram, title=title))
 
 
 @pytest.mark.parametrize(

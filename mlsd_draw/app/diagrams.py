@@ -88,11 +88,11 @@ def write_canonical(path: Path, loaded: LoadedDiagram) -> bool:
 
 def draw(diagram: Diagram, output: Path) -> Path:
     """Draw a diagram into an image whose extension picks the format; returns its path."""
+    from ..drawing.layout import drawing_dot
     from ..drawing.rendering import output_format, write_image
-    from ..formats.dot_writer import diagram_to_dot
 
     output_format(output)  # reject an unknown extension before any work
-    return write_image(diagram_to_dot(diagram), output)
+    return write_image(drawing_dot(diagram), output)
 
 
 def convert(diagram: Diagram, target_format: str, output: Path | None = None) -> str | Path:

@@ -1,12 +1,14 @@
 """The diff picture of a grade: reference and attempt in one image, every difference coloured.
 
-Two panels flow left to right, "Reference" above "Your recall". A component and the box
-that stands for it share a column (one global ranking, `newrank`), so the eye compares
-them straight down. Reference panel: found green, missing red and dashed, core components
-with a heavier border. Attempt panel: matched green with the reference name on a second
-line where the names differ, extra orange. Arrows: matched green, missing red dashed,
-reversed purple, indirect blue dotted, shortcut grey dashed, extra orange. A legend sits in
-its own cluster below. Only plain labels: the embedded Graphviz ignores HTML-like ones.
+Two panels side by side, "Reference" on the left in the one layout of every reference
+picture (stages stacked, flowing down: see `layout`), "Your recall" on the right. A
+component and the box that stands for it share a row (one global ranking, `newrank`), so
+the eye compares them straight across. Reference panel: found green, missing red and
+dashed, core components with a heavier border. Attempt panel: matched green with the
+reference name on a second line where the names differ, extra orange. Arrows: matched
+green, missing red dashed, reversed purple, indirect blue dotted, shortcut grey dashed,
+extra orange; arrows at a bonus component you left out are muted. A legend sits below.
+Only plain labels: the embedded Graphviz ignores HTML-like ones.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from ..core.errors import LayoutError, UsageError
 from ..core.files import write_bytes_atomically
 from ..formats.dot_writer import (
     EDGE_DEFAULTS,
-    GRAPH_STYLE,
     NODE_DEFAULTS,
     cluster_members,
     dot_attributes,
     node_style,
 )
 from ..grading.scoring import Grade
-from ..language.model import Node, slugify
+from ..language.model import Diagram, Node, slugify
+from .layout import DRAWING_STYLE, stage_anchors, stage_crossing, stage_of, stage_order
 from .rendering import output_format, render_dot
 
 GREEN, RED, ORANGE, PURPLE, BLUE, GREY = (
@@ -45,6 +47,7 @@ EDGE_STYLES: Mapping[str, Mapping[str, str]] = {
     "indirect": {"color": BLUE, "style": "dotted", "penwidth": "1.8"},
     "shortcut": {"color": GREY, "style": "dashed"},
     "extra": {"color": ORANGE, "penwidth": "1.6"},
+    "bonus": {"color": "#b5bcc6", "style": "dotted"},
 }
 """How each edge class is drawn, in both panels."""
 
@@ -95,32 +98,43 @@ def _attempt_style(grade: Grade) -> Mapping[str, Mapping[str, str]]:
 
 
 def _edge_lines(
-    edges: Iterator[tuple[str, str, str, bool]], ids: Mapping[str, str]
+    edges: Iterator[tuple[str, str, str, bool, bool]], ids: Mapping[str, str]
 ) -> Iterator[str]:
-    for source, target, status, undirected in edges:
+    for source, target, status, undirected, constraint in edges:
         attrs = dict(EDGE_STYLES[status])
         if undirected:
             attrs["dir"] = "none"
+        if not constraint:
+            attrs["constraint"] = "false"
         yield f"  {ids[source]} -> {ids[target]} {dot_attributes(attrs)}"
+
+
+def _with_id(styles: Mapping[str, Mapping[str, str]], prefix: str) -> dict[str, dict[str, str]]:
+    """Each node's style with an SVG id (`r-ID`, `a-ID`), so a page can find its box."""
+    return {node: {**style, "id": f"{prefix}-{node}"} for node, style in styles.items()}
 
 
 def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
     """The diff picture of a grade as DOT text (deterministic; golden-file tested).
 
-    `align_columns` puts each component and the box paired with it in one column; the
-    caller retries without it if Graphviz cannot satisfy the constraints.
+    The reference is drawn as `show` draws it (stages stacked, flowing down) on the left,
+    your recall on the right. `align_columns` puts each component and the box paired
+    with it on one row, with your arrows between paired boxes following the reference's
+    rows rather than moving them; the caller retries without it if Graphviz cannot
+    satisfy the constraints.
     """
     ref, att = grade.reference, grade.attempt
     ref_ids = {node.id: f"r{i}" for i, node in enumerate(ref.nodes)}
     att_ids = {node.id: f"a{i}" for i, node in enumerate(att.nodes)}
-    ref_styles, att_styles = _reference_style(grade), _attempt_style(grade)
+    ref_styles = _with_id(_reference_style(grade), "r")
+    att_styles = _with_id(_attempt_style(grade), "a")
     title = ref.directives.title or grade.case or "Reference"
+    # Straight arrows: your arrows follow the reference's rows rather than shaping them,
+    # and curves between fixed rows loop; a straight line reads at a glance.
     graph = {
-        **GRAPH_STYLE,
+        **DRAWING_STYLE,
         "label": f"{title}  -  score {grade.score:g}/100",
-        "newrank": "true",
-        "nodesep": "0.3",
-        "ranksep": "0.5",
+        "splines": "line",
     }
     panel = {
         "style": "rounded",
@@ -129,43 +143,51 @@ def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
         "fontsize": "16",
         "fontcolor": "#3f4a5a",
         "labeljust": "l",
-        "margin": "14",
+        "margin": "12",
     }
     lines = [
         "digraph mlsd_diff {",
         f"  graph {dot_attributes(graph)}",
         f"  node {dot_attributes(NODE_DEFAULTS)}",
         f"  edge {dot_attributes(EDGE_DEFAULTS)}",
-        # Graphviz stacks later clusters higher: legend first, reference last (on top).
-        *_legend(),
-        "  subgraph cluster_attempt {",
-        f"    graph {dot_attributes({**panel, 'label': 'Your recall'})}",
-        *_indented(
-            cluster_members(
-                att, att_ids, style=lambda n: att_styles[n.id], cluster_prefix="cluster_a"
-            )
-        ),
-        "  }",
         "  subgraph cluster_reference {",
         f"    graph {dot_attributes({**panel, 'label': 'Reference'})}",
         *_indented(
             cluster_members(
-                ref, ref_ids, style=lambda n: ref_styles[n.id], cluster_prefix="cluster_r"
+                ref,
+                ref_ids,
+                style=lambda n: ref_styles[n.id],
+                cluster_prefix="cluster_r",
+                anchors=stage_anchors(ref),
             )
         ),
         "  }",
+        "  subgraph cluster_attempt {",
+        f"    graph {dot_attributes({**panel, 'label': 'Your recall'})}",
+        # Your boxes sit on the rows of the components they stand for, so your own
+        # groups are not drawn: the reference's stages give the picture its shape.
+        *(f"    {att_ids[n.id]} {dot_attributes(att_styles[n.id])}" for n in att.nodes),
+        "  }",
+        *stage_order(ref, ref_ids),
     ]
     classes = {key: name for name, keys in grade.edges.items() for key in keys}
+    crossing = stage_crossing(ref)
     lines.extend(
         _edge_lines(
             (
-                (e.source, e.target, classes.get(e.key, "missing"), e.kind == "undirected")
+                (
+                    e.source,
+                    e.target,
+                    classes.get(e.key, "bonus"),
+                    e.kind == "undirected",
+                    e.key not in crossing,
+                )
                 for e in ref.edges
-                if e.key in classes
             ),
             ref_ids,
         )
     )
+    paired = grade.alignment.by_attempt()
     lines.extend(
         _edge_lines(
             (
@@ -174,6 +196,7 @@ def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
                     e.target,
                     grade.attempt_edges.get(e.key, "extra"),
                     e.kind == "undirected",
+                    not (align_columns and e.source in paired and e.target in paired),
                 )
                 for e in att.edges
             ),
@@ -183,8 +206,21 @@ def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
     if align_columns:
         for pair in grade.alignment.pairs:
             lines.append(f"  {{rank=same; {ref_ids[pair.reference]}; {att_ids[pair.attempt]}}}")
+    last_stage = _last_stage_members(ref, ref_ids)
+    lines.extend(_legend(last_stage))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _last_stage_members(ref: Diagram, ids: Mapping[str, str]) -> list[str]:
+    """The components of the lowest stage (or of all, without stages): the legend goes
+    below them."""
+    stages = [g.id for g in ref.groups if g.parent is None]
+    for stage in reversed(stages):
+        members = [ids[n.id] for n in ref.nodes if stage_of(ref, n.id) == stage]
+        if members:
+            return members
+    return list(ids.values())
 
 
 def _indented(statements: Iterator[str]) -> Iterator[str]:
@@ -192,35 +228,35 @@ def _indented(statements: Iterator[str]) -> Iterator[str]:
         yield "  " + statement
 
 
-def _legend() -> Iterator[str]:
-    """A small cluster explaining colours: sample boxes, then one sample arrow per class."""
+def _legend(above: list[str]) -> Iterator[str]:
+    """Two rows below everything: sample boxes, then one sample arrow per class."""
     yield "  subgraph cluster_legend {"
     legend = {
-        "label": "Legend",
+        "label": "",
         "style": "rounded,dashed",
         "color": "#c5cdd8",
-        "fontname": "Helvetica",
-        "fontsize": "11",
-        "fontcolor": "#5b6675",
-        "margin": "8",
+        "margin": "6",
     }
     yield f"    graph {dot_attributes(legend)}"
-    yield '    node [fontsize="10", margin="0.1,0.04", height="0.3"]'
-    previous = None
+    yield '    node [fontsize="10", margin="0.08,0.03", height="0.28"]'
+    boxes = []
     for index, (label, style) in enumerate(_LEGEND_NODES):
         attrs = {"label": label, "shape": "box", "style": "rounded,filled", "fillcolor": "white"}
         yield f"    legend_n{index} {dot_attributes({**attrs, **style})}"
-        if previous is not None:
-            yield f"    {previous} -> legend_n{index} [style=invis]"
-        previous = f"legend_n{index}"
-    # The arrow samples form one row: a chain of points, each link drawn as one class.
+        boxes.append(f"legend_n{index}")
+    yield f"    {{rank=same; {'; '.join(boxes)}}}"
     point = {"shape": "point", "width": "0.05", "label": ""}
-    for index in range(len(EDGE_STYLES) + 1):
-        yield f"    legend_p{index} {dot_attributes(point)}"
+    points = [f"legend_p{index}" for index in range(len(EDGE_STYLES) + 1)]
+    for name in points:
+        yield f"    {name} {dot_attributes(point)}"
+    yield f"    {{rank=same; {'; '.join(points)}}}"
     for index, (name, edge_style) in enumerate(EDGE_STYLES.items()):
         sample = {**edge_style, "label": name, "fontsize": "10", "minlen": "2"}
         yield f"    legend_p{index} -> legend_p{index + 1} {dot_attributes(sample)}"
+    yield "    legend_n0 -> legend_p0 [style=invis]"
     yield "  }"
+    for node in above:
+        yield f'  {node} -> legend_n0 [style="invis", weight="0"]'
 
 
 DIFF_EXTENSIONS = (".svg", ".png", ".pdf", ".dot", ".gv", ".html")

@@ -115,7 +115,8 @@ def cluster_style(group: Group, depth: int) -> dict[str, str]:
     return attrs
 
 
-def _edge_style(edge: Edge) -> dict[str, str]:
+def edge_style(edge: Edge) -> dict[str, str]:
+    """An edge's own attributes: its label, no arrowhead for `--`, its note as a tooltip."""
     attrs: dict[str, str] = {}
     if edge.label:
         attrs["label"] = edge.label
@@ -132,13 +133,18 @@ def cluster_members(
     *,
     style: Callable[[Node], Mapping[str, str]] = lambda node: node_style(node),
     cluster_prefix: str = "cluster_",
+    anchors: Mapping[str, str] | None = None,
     parent: str | None = None,
     depth: int = 0,
 ) -> Iterator[str]:
     """The DOT statements of one container (the graph, or a group): its nodes, then its
     groups as nested clusters. `style` gives each node's attributes; `cluster_prefix` keeps
-    the cluster ids of two diagrams drawn in one picture apart."""
+    the cluster ids of two diagrams drawn in one picture apart; `anchors` names an
+    invisible node to place in a group (a drawing lines its stages up on them)."""
     pad = "  " * (depth + 1)
+    if anchors and parent is not None and parent in anchors:
+        yield f'{pad}{anchors[parent]} [style="invis", shape="point", width="0", label=""]'
+
     for node in diagram.nodes:
         if node.group == parent:
             yield f"{pad}{node_ids[node.id]} {dot_attributes(style(node))}"
@@ -151,6 +157,7 @@ def cluster_members(
                 node_ids,
                 style=style,
                 cluster_prefix=cluster_prefix,
+                anchors=anchors,
                 parent=group.id,
                 depth=depth + 1,
             )
@@ -176,7 +183,7 @@ def diagram_to_dot(diagram: Diagram, *, title: str | None = None) -> str:
     ]
     for item in diagram.edges:
         arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
-        attrs = _edge_style(item)
+        attrs = edge_style(item)
         lines.append(f"  {arrow} {dot_attributes(attrs)}" if attrs else f"  {arrow}")
     lines.append("}")
     return "\n".join(lines) + "\n"

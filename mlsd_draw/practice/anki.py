@@ -32,8 +32,8 @@ import genanki  # type: ignore[import-untyped, unused-ignore]
 
 from ..core.errors import UsageError
 from ..core.files import write_bytes_atomically
+from ..drawing.layout import drawing_dot
 from ..drawing.rendering import render_dot
-from ..formats.dot_writer import diagram_to_dot
 from ..language.model import Diagram, slugify
 from ..library.references import Reference
 
@@ -85,7 +85,7 @@ class AnkiDeck:
 
 def reference_svg(diagram: Diagram) -> bytes:
     """The reference drawn as SVG, as `mlsd-draw show` draws it (no system Graphviz needed)."""
-    return render_dot(diagram_to_dot(diagram), "svg")
+    return render_dot(drawing_dot(diagram), "svg")
 
 
 def note_guid(case_id: str) -> str:

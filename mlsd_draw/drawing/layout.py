@@ -1,0 +1,142 @@
+"""The one layout of a reference: its stages stacked top to bottom, each flowing down.
+
+A pipeline drawn left to right is as wide as it is long, several thousand points for a
+case study, so on a laptop its labels shrink to 5 px. Stacked stages keep a picture about
+as wide as its busiest stage. Every picture of a reference uses this layout (`show`, the
+reference half of the diff, the HTML report, the Anki card), so a learner meets one
+shape of each architecture wherever it appears.
+
+How: an invisible anchor node sits in each stage (top-level group); the anchors form one
+heavy vertical chain, each anchor above its stage's components and below the previous
+stage's. Arrows between two stages do not move components (they are drawn over the
+order), so a feedback arrow cannot pull a stage sideways. The interchange DOT of
+`convert --to dot` stays plain (:func:`mlsd_draw.formats.dot_writer.diagram_to_dot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+from ..formats.dot_writer import (
+    EDGE_DEFAULTS,
+    GRAPH_STYLE,
+    NODE_DEFAULTS,
+    cluster_members,
+    dot_attributes,
+    edge_style,
+    node_style,
+)
+from ..language.model import Diagram, Node
+
+__all__ = [
+    "DRAWING_STYLE",
+    "drawing_dot",
+    "stage_anchors",
+    "stage_crossing",
+    "stage_of",
+    "stage_order",
+]
+
+DRAWING_STYLE: Mapping[str, str] = {
+    **GRAPH_STYLE,
+    "rankdir": "TB",
+    "newrank": "true",
+    "nodesep": "0.25",
+    "ranksep": "0.35",
+}
+"""The graph attributes of every drawing: top to bottom, ranks shared across clusters."""
+
+ANCHOR = "stage"
+
+
+def stage_of(diagram: Diagram, node_id: str) -> str | None:
+    """The top-level group (stage) a component sits in, None outside every group."""
+    return (diagram.group_path(diagram.node(node_id).group) or (None,))[0]
+
+
+def _stages(diagram: Diagram) -> list[str]:
+    """The ids of the top-level groups that hold components, in the order written."""
+    used = {stage_of(diagram, node.id) for node in diagram.nodes}
+    return [g.id for g in diagram.groups if g.parent is None and g.id in used]
+
+
+def stage_anchors(diagram: Diagram, prefix: str = ANCHOR) -> dict[str, str]:
+    """The invisible anchor node of each stage, by group id (see `cluster_members`)."""
+    return {stage: f"{prefix}{index}" for index, stage in enumerate(_stages(diagram))}
+
+
+def stage_crossing(diagram: Diagram) -> frozenset[tuple[str, str]]:
+    """The edges between two different stages: drawn, but not allowed to move a stage."""
+    return frozenset(
+        edge.key
+        for edge in diagram.edges
+        if stage_of(diagram, edge.source) != stage_of(diagram, edge.target)
+    )
+
+
+def stage_order(
+    diagram: Diagram, node_ids: Mapping[str, str], prefix: str = ANCHOR
+) -> Iterator[str]:
+    """Invisible edges stacking the stages along their anchors, in the order written."""
+    anchors = stage_anchors(diagram, prefix)
+    members: dict[str, list[str]] = {stage: [] for stage in anchors}
+    for component in diagram.nodes:
+        stage = stage_of(diagram, component.id)
+        if stage in members:
+            members[stage].append(node_ids[component.id])
+    stages = list(anchors)
+    for index, stage in enumerate(stages):
+        anchor = anchors[stage]
+        for name in members[stage]:
+            yield f'  {anchor} -> {name} [style="invis", weight="2"]'
+        if index + 1 < len(stages):
+            below = anchors[stages[index + 1]]
+            yield f'  {anchor} -> {below} [style="invis", weight="100"]'
+            for name in members[stage]:
+                yield f'  {name} -> {below} [style="invis", weight="0"]'
+
+
+def drawing_edge_style(diagram: Diagram) -> Callable[[tuple[str, str]], dict[str, str]]:
+    """Extra attributes of a drawn edge: an edge between stages does not constrain, and a
+    label does not widen the layout (it is placed beside the arrow)."""
+    crossing = stage_crossing(diagram)
+
+    def extra(key: tuple[str, str]) -> dict[str, str]:
+        return {"constraint": "false"} if key in crossing else {}
+
+    return extra
+
+
+def drawing_dot(
+    diagram: Diagram,
+    *,
+    title: str | None = None,
+    style: Callable[[Node], Mapping[str, str]] = node_style,
+) -> str:
+    """A reference (or any diagram) as DOT in the one layout (see the module docstring)."""
+    node_ids = {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
+    heading = title if title is not None else diagram.directives.title
+    graph = {**DRAWING_STYLE, "label": heading} if heading else DRAWING_STYLE
+    lines = [
+        "digraph mlsd {",
+        f"  graph {dot_attributes(graph)}",
+        f"  node {dot_attributes(NODE_DEFAULTS)}",
+        f"  edge {dot_attributes(EDGE_DEFAULTS)}",
+        *cluster_members(diagram, node_ids, style=style, anchors=stage_anchors(diagram)),
+        *stage_order(diagram, node_ids),
+    ]
+    extra = drawing_edge_style(diagram)
+    for item in diagram.edges:
+        attrs = {**_beside(edge_style(item)), **extra(item.key)}
+        arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
+        lines.append(f"  {arrow} {dot_attributes(attrs)}" if attrs else f"  {arrow}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _beside(attrs: dict[str, str]) -> dict[str, str]:
+    """An edge label placed beside the arrow (`xlabel`), where it does not widen ranks."""
+    if "label" in attrs:
+        attrs = dict(attrs)
+        attrs["xlabel"] = attrs.pop("label")
+    return attrs
