@@ -64,6 +64,15 @@ def _role_name(role_id: str) -> str:
     return role.means[0] if role is not None and role.means else role_id.replace("-", " ")
 
 
+def skips(grade: Grade, key: EdgeKey, *, hints: bool = False) -> str:
+    """What a shortcut jumps over: `skips Calibration, Re-ranking` (with hints, a count)."""
+    skipped = grade.skipped.get(key, ())
+    if hints or not skipped:
+        count = len(skipped) or 1
+        return f"skips {count} missing component{'s' if count > 1 else ''}"
+    return "skips " + ", ".join(grade.reference.node(n).label for n in skipped)
+
+
 def extra_by_group(grade: Grade) -> dict[str | None, list[str]]:
     """Extra attempt components placed in the reference group of most of their paired
     neighbours (None when they touch no paired component), so the report can say which
@@ -171,7 +180,7 @@ def _edge_problems(grade: Grade, *, hints: bool, style: Style) -> list[str]:
     for key in grade.edges["shortcut"]:
         lines.append(
             f"  {style('shortcut', 'dim')}  {_edge(att, key)}"
-            f"{style(' (skips a missing component)', 'dim')}"
+            f"{style(f' ({skips(grade, key, hints=hints)})', 'dim')}"
         )
     for key in grade.edges["extra"]:
         lines.append(f"  {style('extra', 'warn')}     {_edge(att, key)}")

@@ -86,6 +86,8 @@ class Grade:
     attempt_edges: Mapping[EdgeKey, str] = field(default_factory=dict)
     """The class of each attempt edge: matched, reversed, indirect (on an indirect path),
     shortcut or extra; for drawing the attempt."""
+    skipped: Mapping[EdgeKey, tuple[str, ...]] = field(default_factory=dict)
+    """For each shortcut (an attempt edge), the reference components it jumps over."""
 
     @property
     def case(self) -> str | None:
@@ -111,7 +113,8 @@ def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) 
 
     classes, accounted, edge_weights = _classify_reference_edges(reference, attempt, to_attempt)
     leftover = [e for e in attempt.edges if e.key not in accounted]
-    shortcuts, extra_edges = _split_leftovers(reference, leftover, to_reference)
+    skipped, extra_edges = _split_leftovers(reference, leftover, to_reference)
+    shortcuts = list(skipped)
     classes["shortcut"] = tuple(shortcuts)
     classes["extra"] = tuple(extra_edges)
     accounted.update(dict.fromkeys(shortcuts, "shortcut"))
@@ -148,6 +151,7 @@ def grade_alignment(reference: Diagram, attempt: Diagram, alignment: Alignment) 
         edges=classes,
         groups=_group_results(reference, to_attempt),
         attempt_edges={e.key: accounted[e.key] for e in attempt.edges},
+        skipped=skipped,
     )
 
 
@@ -205,20 +209,24 @@ def _classify_reference_edges(
 
 def _split_leftovers(
     reference: Diagram, leftover: Iterable[Edge], to_reference: Mapping[str, str]
-) -> tuple[list[EdgeKey], list[EdgeKey]]:
-    """Attempt edges no reference edge accounts for: shortcuts, and the truly extra."""
+) -> tuple[dict[EdgeKey, tuple[str, ...]], list[EdgeKey]]:
+    """Attempt edges no reference edge accounts for: shortcuts (with the reference
+    components each one skips, in order), and the truly extra."""
     paired_reference = set(to_reference.values())
     successors = _successors(reference.edges)
-    shortcuts: list[EdgeKey] = []
+    shortcuts: dict[EdgeKey, tuple[str, ...]] = {}
     extra: list[EdgeKey] = []
     for edge in leftover:
         a, b = to_reference.get(edge.source), to_reference.get(edge.target)
-        bridges = (
-            a is not None
-            and b is not None
-            and _path_through(successors, a, b, lambda n: n not in paired_reference)
+        path = (
+            _path_through(successors, a, b, lambda n: n not in paired_reference)
+            if a is not None and b is not None
+            else None
         )
-        (shortcuts if bridges else extra).append(edge.key)
+        if path:
+            shortcuts[edge.key] = tuple(path[1:-1])
+        else:
+            extra.append(edge.key)
     return shortcuts, extra
 
 
