@@ -172,3 +172,34 @@ def test_grade_png_and_pdf_with_system_graphviz(tmp_path: Path, suffix: str, mag
     result = CliRunner().invoke(cli, ["grade", str(attempt), "--ref", str(ref), "-o", str(out)])
     assert result.exit_code == 0
     assert out.read_bytes().startswith(magic)
+
+
+PARTIAL = "Request -> Ranker -> Results\nResults -> Logs\n"
+
+
+def test_hints_hide_what_was_missed_in_the_picture_and_the_report(tmp_path: Path) -> None:
+    graded = grade(parse(REFERENCE), parse(PARTIAL))
+    missing = [graded.reference.node(n) for n in graded.missing]
+    assert {n.label for n in missing} == {"Training", "Registry"}
+    svg = render_diff(graded, "svg", hints=True).decode("utf-8")
+    html = write_diff(graded, tmp_path / "hints.html", hints=True).read_text(encoding="utf-8")
+    for node in missing:
+        assert f">{node.label}<" not in svg
+        assert node.label not in html
+    assert "What you missed: 2 components" in html
+    assert "Offline: 2 components" in html
+    shown = write_diff(graded, tmp_path / "plain.html").read_text(encoding="utf-8")
+    assert all(node.label in shown for node in missing)  # without hints they are named
+
+
+def test_grade_with_hints_draws_no_answer(tmp_path: Path) -> None:
+    reference, attempt = tmp_path / "ref.mlsd", tmp_path / "attempt.mlsd"
+    reference.write_text(REFERENCE, encoding="utf-8")
+    attempt.write_text(PARTIAL, encoding="utf-8")
+    out = tmp_path / "report.html"
+    args = ["grade", str(attempt), "--ref", str(reference), "--hints", "--no-save", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Training" not in html and "Registry" not in html
+    assert "Training" not in result.stdout and "Registry" not in result.stdout

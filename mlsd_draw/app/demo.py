@@ -11,6 +11,7 @@ from ..drawing.diff_image import default_diff_path, write_diff
 from ..grading.scoring import Grade, grade
 from ..language.parser import parse
 from ..library.references import load_case
+from ..practice.schedule import RATING_NAMES, rating_for
 
 EXAMPLE = "video-recommendation-attempt.mlsd"
 
@@ -41,5 +42,6 @@ def run_demo(output_dir: Path) -> DemoResult:
     reference = load_case(attempt.directives.case or "video-recommendation").diagram
     result = grade(reference, attempt)
     picture = write_diff(result, default_diff_path(source))
-    report = write_diff(result, source.with_name(source.stem + ".report.html"))
+    rating = RATING_NAMES[rating_for(result)]
+    report = write_diff(result, source.with_name(source.stem + ".report.html"), rating=rating)
     return DemoResult(result, (source, picture, report))

@@ -57,12 +57,14 @@ def grade_loaded(
     *,
     picture: Path | None,
     save: bool,
+    hints: bool = False,
 ) -> GradeOutcome:
     """Grade a parsed attempt against its reference (a case id, a path, or by default
     the attempt's `@case`), draw the diff into `picture` and, with `save`, record it.
 
-    Recording happens before anything is returned, so a history problem (a damaged or
-    foreign file) stops the grade with an error rather than losing the review silently.
+    Recording happens before anything is drawn or returned, so a history problem (a
+    damaged or foreign file) stops the grade with an error rather than losing the review
+    silently. With `hints`, the picture and report name nothing you missed.
     """
     from ..drawing.diff_image import write_diff
     from ..grading.scoring import grade
@@ -71,12 +73,24 @@ def grade_loaded(
 
     reference = reference_for(attempt.diagram, reference_spec)
     result = grade(reference.diagram, attempt.diagram, current_vocabulary())
-    written = write_diff(result, picture) if picture is not None else None
     review = None
     if save:
         path = None if source == "-" else Path(source)
         review = record(result, reference, attempt.text, path)
+    written = None
+    if picture is not None:
+        rating = rating_of(result) if review is None else review.rating
+        from .practice import rating_name
+
+        written = write_diff(result, picture, hints=hints, rating=rating_name(rating))
     return GradeOutcome(attempt, reference, result, written, review)
+
+
+def rating_of(result: Grade) -> int:
+    """The review rating a grade earns (Again, Hard, Good, Easy as 1 to 4), without hints."""
+    from ..practice.schedule import rating_for
+
+    return rating_for(result)
 
 
 def record(

@@ -124,7 +124,7 @@ def _grade_once(
     attempt = load_diagram(file)
     echo_warnings(attempt)
     try:
-        outcome = grade_loaded(attempt, file, reference, picture=target, save=save)
+        outcome = grade_loaded(attempt, file, reference, picture=target, save=save, hints=hints)
     except HistoryError as error:
         raise HistoryError(f"{error}\n(grade with --no-save to skip the history)") from None
     if output_format == "json":

@@ -59,11 +59,18 @@ _LEGEND_NODES = (
 )
 
 
-def _reference_style(grade: Grade) -> Mapping[str, Mapping[str, str]]:
+HIDDEN = "?"
+"""What a component you did not recall is called in a picture drawn with hints."""
+
+
+def _reference_style(grade: Grade, *, hints: bool) -> Mapping[str, Mapping[str, str]]:
     found = grade.alignment.by_reference()
     styles: dict[str, Mapping[str, str]] = {}
     for node in grade.reference.nodes:
         base = node_style(node)
+        if hints and node.id not in found:  # the answer stays hidden: no name, no note
+            base = {**base, "label": HIDDEN}
+            base.pop("tooltip", None)
         if node.id in found:
             extra = {"color": GREEN, "fillcolor": FOUND_FILL}
         elif node.weight == 0:
@@ -98,10 +105,14 @@ def _attempt_style(grade: Grade) -> Mapping[str, Mapping[str, str]]:
 
 
 def _edge_lines(
-    edges: Iterator[tuple[str, str, str, bool, bool]], ids: Mapping[str, str]
+    edges: Iterator[tuple[str, str, str, bool, bool]],
+    ids: Mapping[str, str],
+    labels: Mapping[tuple[str, str], str] | None = None,
 ) -> Iterator[str]:
     for source, target, status, undirected, constraint in edges:
         attrs = dict(EDGE_STYLES[status])
+        if labels and (source, target) in labels:
+            attrs["xlabel"] = labels[(source, target)]
         if undirected:
             attrs["dir"] = "none"
         if not constraint:
@@ -114,19 +125,20 @@ def _with_id(styles: Mapping[str, Mapping[str, str]], prefix: str) -> dict[str, 
     return {node: {**style, "id": f"{prefix}-{node}"} for node, style in styles.items()}
 
 
-def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
+def grade_to_dot(grade: Grade, *, align_columns: bool = True, hints: bool = False) -> str:
     """The diff picture of a grade as DOT text (deterministic; golden-file tested).
 
     The reference is drawn as `show` draws it (stages stacked, flowing down) on the left,
     your recall on the right. `align_columns` puts each component and the box paired
     with it on one row, with your arrows between paired boxes following the reference's
     rows rather than moving them; the caller retries without it if Graphviz cannot
-    satisfy the constraints.
+    satisfy the constraints. With `hints`, components you did not recall are drawn
+    without their names, notes or arrow labels.
     """
     ref, att = grade.reference, grade.attempt
     ref_ids = {node.id: f"r{i}" for i, node in enumerate(ref.nodes)}
     att_ids = {node.id: f"a{i}" for i, node in enumerate(att.nodes)}
-    ref_styles = _with_id(_reference_style(grade), "r")
+    ref_styles = _with_id(_reference_style(grade, hints=hints), "r")
     att_styles = _with_id(_attempt_style(grade), "a")
     title = ref.directives.title or grade.case or "Reference"
     # Straight arrows: your arrows follow the reference's rows rather than shaping them,
@@ -172,6 +184,7 @@ def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
     ]
     classes = {key: name for name, keys in grade.edges.items() for key in keys}
     crossing = stage_crossing(ref)
+    found = grade.alignment.by_reference()
     lines.extend(
         _edge_lines(
             (
@@ -185,6 +198,11 @@ def grade_to_dot(grade: Grade, *, align_columns: bool = True) -> str:
                 for e in ref.edges
             ),
             ref_ids,
+            labels={
+                e.key: e.label
+                for e in ref.edges
+                if e.label and not (hints and not {e.source, e.target} <= set(found))
+            },
         )
     )
     paired = grade.alignment.by_attempt()
@@ -263,28 +281,30 @@ DIFF_EXTENSIONS = (".svg", ".png", ".pdf", ".dot", ".gv", ".html")
 """What a diff picture can be written as."""
 
 
-def render_diff(grade: Grade, fmt: str) -> bytes:
+def render_diff(grade: Grade, fmt: str, *, hints: bool = False) -> bytes:
     """The diff picture rendered as `fmt` (svg, png, pdf or dot).
 
     Column alignment is a wish, not a must: if Graphviz cannot lay out the pairs in shared
     columns, the picture is drawn without that constraint rather than not at all.
     """
     try:
-        return render_dot(grade_to_dot(grade), fmt)
+        return render_dot(grade_to_dot(grade, hints=hints), fmt)
     except LayoutError:
-        return render_dot(grade_to_dot(grade, align_columns=False), fmt)
+        return render_dot(grade_to_dot(grade, align_columns=False, hints=hints), fmt)
 
 
-def write_diff(grade: Grade, path: Path) -> Path:
-    """Write the diff picture, or with `.html` the full HTML report, atomically to `path`."""
+def write_diff(grade: Grade, path: Path, *, hints: bool = False, rating: str | None = None) -> Path:
+    """Write the diff picture, or with `.html` the full HTML report (with the review's
+    `rating` when known), atomically to `path`. With `hints`, nothing names or explains a
+    component you did not recall."""
     if path.suffix.lower() == ".html":
         from .html_report import html_report
 
-        svg = render_diff(grade, "svg").decode("utf-8")
-        data = html_report(grade, svg).encode("utf-8")
+        svg = render_diff(grade, "svg", hints=hints).decode("utf-8")
+        data = html_report(grade, svg, hints=hints, rating=rating).encode("utf-8")
     else:
         fmt = output_format(path)
-        data = render_diff(grade, fmt)
+        data = render_diff(grade, fmt, hints=hints)
     try:
         return write_bytes_atomically(path, data)
     except OSError as error:
