@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlsd_draw import Diagram, UsageError, parse
+from mlsd_draw.drawing.layout import stages_apart
 from mlsd_draw.library.references import Reference, load_case, shipped_case_ids
 from mlsd_draw.practice.anki import (
     DECK_ID,
@@ -54,7 +55,8 @@ def notes_in(package: Path, tmp_path: Path) -> list[tuple[str, list[str], str]]:
 
 
 def test_the_package_is_a_zip_with_one_note_per_case(tmp_path: Path) -> None:
-    package = write_deck(build_deck(shipped(), render_svg=fake_svg), tmp_path / "deck.apkg")
+    deck = build_deck(shipped(), render_svg=fake_svg, render_stage=fake_svg)
+    package = write_deck(deck, tmp_path / "deck.apkg")
     assert zipfile.is_zipfile(package)
     with zipfile.ZipFile(package) as archive:
         assert "collection.anki2" in archive.namelist()
@@ -88,26 +90,41 @@ def test_guids_are_the_same_across_exports(tmp_path: Path) -> None:
 
 
 def test_every_picture_referenced_is_in_the_package(tmp_path: Path) -> None:
-    package = write_deck(build_deck(shipped(), render_svg=fake_svg), tmp_path / "deck.apkg")
+    deck = build_deck(shipped(), render_svg=fake_svg, render_stage=fake_svg)
+    package = write_deck(deck, tmp_path / "deck.apkg")
     with zipfile.ZipFile(package) as archive:
         index = json.loads(archive.read("media"))
         stored = {name: archive.read(number) for number, name in index.items()}
     referenced = set()
     for _, fields, _ in notes_in(package, tmp_path):
-        referenced.update(re.findall(r'<img src="([^"]+)">', fields[3]))
-    assert len(referenced) == len(shipped_case_ids())
+        referenced.update(re.findall(r'<img src="([^"]+)"', fields[3]))
+    assert len(referenced) > len(shipped_case_ids())  # the stages, and the whole picture
     assert referenced == set(stored)
     assert all(data.startswith(b"<svg") for data in stored.values())
 
 
-def test_the_real_picture_is_an_svg_of_the_reference() -> None:
+def test_the_real_pictures_are_svgs_of_the_reference_and_its_stages() -> None:
     reference = load_case("video-recommendation")
     deck = build_deck([reference])
-    ((name, picture),) = deck.media.items()
-    assert picture == reference_svg(reference.diagram)
-    assert b"<svg" in picture and b"Scoring model" in picture
-    assert name == media_name("video-recommendation", picture)
+    whole = reference_svg(reference.diagram)
+    name = media_name("video-recommendation", whole)
+    assert deck.media[name] == whole and b"Scoring model" in whole
     assert re.fullmatch(r"mlsd-draw-video-recommendation-[0-9a-f]{12}\.svg", name)
+    stages = stages_apart(reference.diagram)
+    assert len(deck.media) == len(stages) + 1
+    (note,) = deck.notes
+    for stage in stages:
+        assert f'<div class="stage-name">{stage.name}</div>' in note.fields[3]
+
+
+def test_a_stage_picture_stays_readable_on_a_phone() -> None:
+    """Each stage is drawn narrow; an <img> never shrinks its 12 pt labels below 10 px,
+    and what does not fit a 400 px card scrolls sideways within its stage."""
+    reference = load_case("chat-assistant")
+    (note,) = build_deck([reference]).notes
+    widths = [int(w) for w in re.findall(r"min-width: (\d+)px", note.fields[3])]
+    assert len(widths) == len(stages_apart(reference.diagram)) + 1
+    assert max(widths[:-1]) < 600  # stage pictures: about a phone's width
 
 
 def test_front_and_back() -> None:
@@ -117,7 +134,9 @@ def test_front_and_back() -> None:
     assert case == "video-recommendation"
     assert title == "Video recommendations on the home page"
     assert prompt.startswith("Design the personalised recommendations a YouTube-like platform")
-    assert picture.startswith('<img src="mlsd-draw-video-recommendation-')
+    assert picture.startswith('<div class="stage-name">Data</div>')
+    assert '<img src="mlsd-draw-video-recommendation-' in picture
+    assert "<details><summary>The whole architecture</summary>" in picture
     assert core.startswith("<ul>\n<li><b>Two-tower candidate generator</b>: a light model")
     assert note.tags == ("mlsd-draw", "mlsd-draw::core")
 
@@ -151,7 +170,8 @@ def test_every_text_of_a_reference_is_escaped() -> None:
         "&lt;img src=x onerror=alert(1)&gt;",
         "A &amp; B &quot;quoted&quot;",
     )
-    assert note.fields[3] == '<img src="mlsd-draw-b-case-b-' + note.fields[3].split("-b-case-b-")[1]
+    assert '<img src="mlsd-draw-b-case-b-' in note.fields[3]
+    assert "<b>" not in note.fields[3]
 
 
 def test_a_case_without_title_or_level() -> None:

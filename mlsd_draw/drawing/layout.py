@@ -15,7 +15,9 @@ order), so a feedback arrow cannot pull a stage sideways. The interchange DOT of
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
 from ..formats.dot_writer import (
     EDGE_DEFAULTS,
@@ -30,11 +32,14 @@ from ..language.model import Diagram, Node
 
 __all__ = [
     "DRAWING_STYLE",
+    "Stage",
     "drawing_dot",
+    "narrow_style",
     "stage_anchors",
     "stage_crossing",
     "stage_of",
     "stage_order",
+    "stages_apart",
 ]
 
 DRAWING_STYLE: Mapping[str, str] = {
@@ -140,3 +145,66 @@ def _beside(attrs: dict[str, str]) -> dict[str, str]:
         attrs = dict(attrs)
         attrs["xlabel"] = attrs.pop("label")
     return attrs
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a reference drawn on its own (for a phone-sized Anki card), and its
+    arrows to and from other stages in words (`Feature store -> Training: Training data
+    generation`), so that the stages together still show every component and arrow."""
+
+    name: str
+    diagram: Diagram
+    links: tuple[str, ...]
+
+
+def stages_apart(diagram: Diagram) -> list[Stage]:
+    """Each stage as a diagram of its own, in the order written, with its nested groups;
+    components outside every stage make a last part."""
+    parts: list[tuple[str | None, str]] = [
+        (g.id, g.name) for g in diagram.groups if g.parent is None
+    ]
+    parts.append((None, "Outside any stage"))
+
+    def place(node_id: str) -> str:
+        where = stage_of(diagram, node_id)
+        label = diagram.node(node_id).label
+        return f"{diagram.group(where).name}: {label}" if where else label
+
+    stages = []
+    for stage_id, name in parts:
+        inside = {n.id for n in diagram.nodes if stage_of(diagram, n.id) == stage_id}
+        if not inside:
+            continue
+        edges = [e for e in diagram.edges if e.source in inside and e.target in inside]
+        links = []
+        for edge in diagram.edges:
+            arrow = "--" if edge.kind == "undirected" else "->"
+            if edge.source in inside and edge.target not in inside:
+                links.append(f"{diagram.node(edge.source).label} {arrow} {place(edge.target)}")
+            elif edge.target in inside and edge.source not in inside:
+                links.append(f"{place(edge.source)} {arrow} {diagram.node(edge.target).label}")
+        groups = tuple(
+            g
+            for g in diagram.groups
+            if stage_id is not None and (diagram.group_path(g.id) or (None,))[0] == stage_id
+        )
+        nodes = tuple(n for n in diagram.nodes if n.id in inside)
+        stages.append(
+            Stage(name, Diagram(nodes=nodes, edges=tuple(edges), groups=groups), tuple(links))
+        )
+    return stages
+
+
+def narrow_style(width: int = 14) -> Callable[[Node], Mapping[str, str]]:
+    """`node_style` with names wrapped at about `width` characters, for the narrow pictures
+    of a phone: the words stay, only the line breaks move."""
+
+    def style(node: Node) -> Mapping[str, str]:
+        attrs = node_style(node)
+        name_lines = textwrap.wrap(node.label, width, break_long_words=False)
+        if len(name_lines) > 1 and attrs["label"].startswith(node.label):
+            attrs["label"] = "\n".join(name_lines) + attrs["label"][len(node.label) :]
+        return attrs
+
+    return style

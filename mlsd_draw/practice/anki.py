@@ -1,10 +1,11 @@
 """An Anki deck of the reference architectures, for people who already review with Anki.
 
 One note per case: the front asks the interview question (title and prompt); the back
-shows the reference drawn as an SVG picture and, as a list, why each core component
-(weight above 1) is there. Building the deck (:func:`build_deck`) is pure: it returns the
-notes and the picture bytes. :func:`write_deck` turns them into an `.apkg` file, written
-atomically.
+shows the reference stage by stage, each stage a picture narrow enough for a phone with
+its arrows to other stages in words, then the whole architecture in one picture (folded),
+and, as a list, why each core component (weight above 1) is there. Building the deck
+(:func:`build_deck`) is pure: it returns the notes and the picture bytes.
+:func:`write_deck` turns them into an `.apkg` file, written atomically.
 
 Identity is fixed so that importing a newer export updates the cards instead of adding
 copies: the note model and the deck have constant ids, and each note's GUID is derived
@@ -19,6 +20,8 @@ import html
 import io
 import itertools
 import json
+import math
+import re
 import sqlite3
 import tempfile
 import time
@@ -32,7 +35,7 @@ import genanki  # type: ignore[import-untyped, unused-ignore]
 
 from ..core.errors import UsageError
 from ..core.files import write_bytes_atomically
-from ..drawing.layout import drawing_dot
+from ..drawing.layout import drawing_dot, narrow_style, stages_apart
 from ..drawing.rendering import render_dot
 from ..language.model import Diagram, slugify
 from ..library.references import Reference
@@ -55,7 +58,10 @@ _CSS = """\
         background: white; text-align: left; }
 .title { font-size: 22px; font-weight: bold; margin-bottom: 0.5em; }
 .prompt { line-height: 1.4; }
-.picture img { max-width: 100%; height: auto; }
+.picture { overflow-x: auto; }
+.picture img { width: 100%; height: auto; }
+.stage-name { font-weight: bold; margin: 0.8em 0 0.2em; }
+.links { color: #5b6675; font-size: 15px; margin: 0.2em 0 0.6em; padding-left: 1.2em; }
 .core li { margin: 0.3em 0; }
 """
 _FRONT = '<div class="title">{{Title}}</div>\n<div class="prompt">{{Prompt}}</div>'
@@ -86,6 +92,24 @@ class AnkiDeck:
 def reference_svg(diagram: Diagram) -> bytes:
     """The reference drawn as SVG, as `mlsd-draw show` draws it (no system Graphviz needed)."""
     return render_dot(drawing_dot(diagram), "svg")
+
+
+def stage_svg(diagram: Diagram) -> bytes:
+    """One stage drawn on its own for a phone: the same layout, names wrapped narrower."""
+    return render_dot(drawing_dot(diagram, title="", style=narrow_style()), "svg")
+
+
+READABLE = 10 / 16
+"""The least share of its natural size a picture is shown at: 12 pt labels (16 px) stay at
+10 px or more. A picture wider than the card scrolls sideways rather than shrinking."""
+
+
+def _image(name: str, picture: bytes) -> str:
+    """An <img> of a picture that never shrinks its labels below READABLE."""
+    match = re.search(rb'<svg width="([\d.]+)pt"', picture)
+    natural = float(match.group(1)) * 4 / 3 if match else 0.0
+    least = f' style="min-width: {math.ceil(natural * READABLE)}px"' if natural else ""
+    return f'<img src="{html.escape(name)}"{least}>'
 
 
 def note_guid(case_id: str) -> str:
@@ -125,12 +149,14 @@ def build_deck(
     cases: Iterable[Reference],
     *,
     render_svg: Callable[[Diagram], bytes] = reference_svg,
+    render_stage: Callable[[Diagram], bytes] = stage_svg,
 ) -> AnkiDeck:
-    """The deck for `cases`: one note per case, its picture drawn by `render_svg`.
+    """The deck for `cases`: one note per case, the whole picture drawn by `render_svg`
+    and each stage's by `render_stage`.
 
-    Front: the title (the case id if there is none) and the prompt. Back: the picture
-    and :func:`core_list`. UsageError when two references share a case id, which would
-    give two notes one GUID.
+    Front: the title (the case id if there is none) and the prompt. Back: the stages, the
+    whole picture and :func:`core_list`. UsageError when two references share a case id,
+    which would give two notes one GUID.
     """
     notes: list[AnkiNote] = []
     media: dict[str, bytes] = {}
@@ -141,9 +167,24 @@ def build_deck(
             raise UsageError(f"two references have the case id '{case_id}': a deck needs one each")
         seen.add(case_id)
         diagram = reference.diagram
+        sections = []
+        for stage in stages_apart(diagram):
+            drawn = render_stage(stage.diagram)
+            drawn_name = media_name(case_id, drawn)
+            media[drawn_name] = drawn
+            links = "".join(f"<li>{html.escape(link)}</li>" for link in stage.links)
+            sections.append(
+                f'<div class="stage-name">{html.escape(stage.name)}</div>'
+                f'<div class="picture">{_image(drawn_name, drawn)}</div>'
+                + (f'<ul class="links">{links}</ul>' if links else "")
+            )
         picture = render_svg(diagram)
         name = media_name(case_id, picture)
         media[name] = picture
+        sections.append(
+            "<details><summary>The whole architecture</summary>"
+            f'<div class="picture">{_image(name, picture)}</div></details>'
+        )
         directives = diagram.directives
         tags = ["mlsd-draw"]
         if directives.level and slugify(directives.level):
@@ -156,7 +197,7 @@ def build_deck(
                     html.escape(case_id),
                     html.escape(directives.title or case_id),
                     html.escape(directives.prompt or ""),
-                    f'<img src="{html.escape(name)}">',
+                    "\n".join(sections),
                     core_list(diagram),
                 ),
                 tags=tuple(tags),
