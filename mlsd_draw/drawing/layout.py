@@ -20,15 +20,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..formats.dot_writer import (
-    EDGE_DEFAULTS,
     GRAPH_STYLE,
-    NODE_DEFAULTS,
-    cluster_members,
-    dot_attributes,
+    diagram_to_dot,
     edge_style,
+    node_ids_of,
     node_style,
 )
-from ..language.model import Diagram, Node
+from ..language.model import Diagram, Edge, Node
 
 __all__ = [
     "DRAWING_STYLE",
@@ -101,48 +99,37 @@ def stage_order(
                 yield f'  {name} -> {below} [style="invis", weight="0"]'
 
 
-def drawing_edge_style(diagram: Diagram) -> Callable[[tuple[str, str]], dict[str, str]]:
-    """Extra attributes of a drawn edge: an edge between stages does not constrain, and a
-    label does not widen the layout (it is placed beside the arrow)."""
-    crossing = stage_crossing(diagram)
-
-    def extra(key: tuple[str, str]) -> dict[str, str]:
-        return {"constraint": "false"} if key in crossing else {}
-
-    return extra
-
-
 def drawing_dot(
     diagram: Diagram,
     *,
     title: str | None = None,
     style: Callable[[Node], Mapping[str, str]] = node_style,
 ) -> str:
-    """A reference (or any diagram) as DOT in the one layout (see the module docstring)."""
-    node_ids = {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
-    heading = title if title is not None else diagram.directives.title
-    graph = {**DRAWING_STYLE, "label": heading} if heading else DRAWING_STYLE
-    lines = [
-        "digraph mlsd {",
-        f"  graph {dot_attributes(graph)}",
-        f"  node {dot_attributes(NODE_DEFAULTS)}",
-        f"  edge {dot_attributes(EDGE_DEFAULTS)}",
-        *cluster_members(diagram, node_ids, style=style, anchors=stage_anchors(diagram)),
-        *stage_order(diagram, node_ids),
-    ]
-    extra = drawing_edge_style(diagram)
-    for item in diagram.edges:
-        attrs = {**_beside(edge_style(item)), **extra(item.key)}
-        arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
-        lines.append(f"  {arrow} {dot_attributes(attrs)}" if attrs else f"  {arrow}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """A reference (or any diagram) as DOT in the one layout (see the module docstring):
+    an arrow between stages does not move a stage, and a label sits beside its arrow."""
+    crossing = stage_crossing(diagram)
+
+    def drawn_edge(edge: Edge) -> dict[str, str]:
+        attrs = _beside(edge_style(edge))
+        if edge.key in crossing:
+            attrs["constraint"] = "false"
+        return attrs
+
+    return diagram_to_dot(
+        diagram,
+        title=title,
+        graph_style=DRAWING_STYLE,
+        style=style,
+        edge_attributes=drawn_edge,
+        anchors=stage_anchors(diagram),
+        layout=stage_order(diagram, node_ids_of(diagram)),
+    )
 
 
 def _beside(attrs: dict[str, str]) -> dict[str, str]:
     """An edge label placed beside the arrow (`xlabel`), where it does not widen ranks."""
+    attrs = dict(attrs)
     if "label" in attrs:
-        attrs = dict(attrs)
         attrs["xlabel"] = attrs.pop("label")
     return attrs
 

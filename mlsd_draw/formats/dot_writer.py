@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ..language.model import Diagram, Edge, Group, Node
 
@@ -164,26 +164,44 @@ def cluster_members(
             yield f"{pad}}}"
 
 
-def diagram_to_dot(diagram: Diagram, *, title: str | None = None) -> str:
+def node_ids_of(diagram: Diagram) -> dict[str, str]:
+    """The DOT id of each component: `n0`, `n1` ... in the order the diagram lists them."""
+    return {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
+
+
+def diagram_to_dot(
+    diagram: Diagram,
+    *,
+    title: str | None = None,
+    graph_style: Mapping[str, str] = GRAPH_STYLE,
+    style: Callable[[Node], Mapping[str, str]] = node_style,
+    edge_attributes: Callable[[Edge], Mapping[str, str]] = edge_style,
+    anchors: Mapping[str, str] | None = None,
+    layout: Iterable[str] = (),
+) -> str:
     """The diagram as DOT text: left to right, groups as nested clusters, shapes by `kind`.
 
     Written by hand with generated ids (`n0`, `cluster_0`) and every text through
     `quote_dot`, so any name is safe and the same diagram always gives the same text
     (the tests compare it with golden files). `title` overrides the `@title` directive.
+    A drawing (:mod:`mlsd_draw.drawing.layout`) passes its own graph, node and edge
+    attributes, stage anchors and `layout` statements; the defaults are the plain
+    interchange DOT of `convert --to dot`.
     """
-    node_ids = {node.id: f"n{index}" for index, node in enumerate(diagram.nodes)}
+    node_ids = node_ids_of(diagram)
     heading = title if title is not None else diagram.directives.title
-    graph = {**GRAPH_STYLE, "label": heading} if heading else GRAPH_STYLE
+    graph = {**graph_style, "label": heading} if heading else graph_style
     lines = [
         "digraph mlsd {",
         f"  graph {dot_attributes(graph)}",
         f"  node {dot_attributes(NODE_DEFAULTS)}",
         f"  edge {dot_attributes(EDGE_DEFAULTS)}",
-        *cluster_members(diagram, node_ids),
+        *cluster_members(diagram, node_ids, style=style, anchors=anchors),
+        *layout,
     ]
     for item in diagram.edges:
         arrow = f"{node_ids[item.source]} -> {node_ids[item.target]}"
-        attrs = edge_style(item)
+        attrs = edge_attributes(item)
         lines.append(f"  {arrow} {dot_attributes(attrs)}" if attrs else f"  {arrow}")
     lines.append("}")
     return "\n".join(lines) + "\n"
