@@ -444,6 +444,8 @@ WARNING_CASES = [
     ("unknown kind", "A [kind: database] -> B", "unknown kind 'database'", 1, 10, "did you mean 'store'?"),
     ("key for another target", "A -> B [aka: x]", "'aka' does not apply to edges; it is ignored", 1, 9, "edges take: weight, note, label"),
     ("directive twice", "@title A\n@title B\nA -> B", "'@title' is given twice", 2, 1, "the last one counts: 'B'"),
+    ("kind twice", "A [kind: store]\nA [kind: model] -> B", "kind 'model' conflicts with the kind 'store' given earlier; the first one is kept", 2, 10, "give each kind once (`mlsd-draw fmt` writes a component's attributes together)"),
+    ("weight twice on an edge", "A -> B [weight: 2]\nA -> B [weight: 3]", "weight '3' conflicts with the weight '2' given earlier; the first one is kept", 2, 17, "give each weight once (`mlsd-draw fmt` writes a component's attributes together)"),
 ]  # fmt: skip
 
 

@@ -125,6 +125,8 @@ def test_reordering_top_level_statements_keeps_components_and_edges(text: str) -
     lines = text.split("\n")
     if any("{" in line or "}" in line or line.startswith("@") for line in lines):
         return
+    if any("conflicts with" in w.message for w in parse(text).warnings):
+        return  # two values of one attribute: a warning says the first one counts
     reordered = parse("\n".join(reversed(lines)))
     assert meaning_without_first_spellings(reordered) == meaning_without_first_spellings(
         parse(text)

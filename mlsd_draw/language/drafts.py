@@ -38,6 +38,8 @@ class _Attributed:
     edge_label: str | None = None
     component_kind: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    given: dict[str, str] = field(default_factory=dict)
+    """The single-valued keys set so far (weight, note, label, kind), as written."""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -249,6 +251,8 @@ class DiagramDraft:
                 draft.attributes[attr.key] = attr.value
         elif key == "aka":
             draft.aliases.extend(a for a in split_list(attr.raw) if a not in draft.aliases)
+        elif key in SINGLE_VALUED and self._changes(draft, key, attr):
+            pass
         elif key == "weight":
             draft.weight = self.weight(attr, draft.weight)
         elif key == "note":
@@ -257,6 +261,23 @@ class DiagramDraft:
             draft.edge_label = attr.value
         else:
             draft.component_kind = self.component_kind(attr, draft.component_kind)
+
+    def _changes(self, draft: _Attributed, key: str, attr: Attr) -> bool:
+        """Warn when an attribute gives a second, different value of a key that holds one
+        (the later one would silently replace the first, so the order of statements would
+        decide); returns True when the later value is to be ignored."""
+        before = draft.given.get(key)
+        now = attr.value
+        draft.given.setdefault(key, now)
+        if before is None or _same_value(key, before, now):
+            return False
+        self.warn(
+            f"{key} '{now}' conflicts with the {key} '{before}' given earlier; "
+            "the first one is kept",
+            attr.value_span,
+            f"give each {key} once (`mlsd-draw fmt` writes a component's attributes together)",
+        )
+        return True
 
     def finish_checks(self) -> None:
         connected = {end for key in self.edges for end in key}
@@ -326,3 +347,19 @@ class DiagramDraft:
         )
         warnings = tuple(d for d in self.diagnostics if d.severity == "warning")
         return Diagram(directives, groups, nodes, edges, warnings)
+
+
+SINGLE_VALUED = frozenset({"weight", "note", "label", "kind"})
+"""Attribute keys that hold one value (`aka` collects a list instead)."""
+
+
+def _same_value(key: str, before: str, now: str) -> bool:
+    """Whether two written values of a key mean the same (`2` and `2.0`, `Store` and `store`)."""
+    if key == "kind":
+        return before.lower() == now.lower()
+    if key == "weight":
+        try:
+            return float(before) == float(now)
+        except ValueError:
+            return before == now
+    return before == now
