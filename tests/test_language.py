@@ -444,6 +444,7 @@ WARNING_CASES = [
     ("unknown kind", "A [kind: database] -> B", "unknown kind 'database'", 1, 10, "did you mean 'store'?"),
     ("key for another target", "A -> B [aka: x]", "'aka' does not apply to edges; it is ignored", 1, 9, "edges take: weight, note, label"),
     ("directive twice", "@title A\n@title B\nA -> B", "'@title' is given twice", 2, 1, "the last one counts: 'B'"),
+    ("unclosed parenthesis", "A -> B (x, C", "the '(' in 'B (x' is not closed, so the name ends at this ','", 1, 10, "close the parentheses on the same line, or quote the name"),
     ("kind twice", "A [kind: store]\nA [kind: model] -> B", "kind 'model' conflicts with the kind 'store' given earlier; the first one is kept", 2, 10, "give each kind once (`mlsd-draw fmt` writes a component's attributes together)"),
     ("weight twice on an edge", "A -> B [weight: 2]\nA -> B [weight: 3]", "weight '3' conflicts with the weight '2' given earlier; the first one is kept", 2, 17, "give each weight once (`mlsd-draw fmt` writes a component's attributes together)"),
 ]  # fmt: skip
@@ -526,3 +527,23 @@ def test_parse_leaves_the_garbage_collector_as_it_found_it(source: str, enabled:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("Ranker (XGBoost, LightGBM) -> Feed", ["Ranker (XGBoost, LightGBM)", "Feed"]),
+        ("Store (k: v, w) -> B", ["Store (k: v, w)", "B"]),
+        ("A (x) , B -> C", ["A (x)", "B", "C"]),
+        ("Outer (a, (b, c)) -> D", ["Outer (a, (b, c))", "D"]),
+    ],
+)
+def test_a_comma_inside_a_names_parentheses_stays_in_the_name(text: str, labels: list[str]) -> None:
+    diagram = parse(text)
+    assert [n.label for n in diagram.nodes] == labels
+    assert diagram.warnings == ()
+
+
+def test_an_alias_may_hold_a_comma_inside_parentheses() -> None:
+    (node, _) = parse("A [aka: Ranker (XGBoost, LightGBM), B] -> C").nodes
+    assert node.aliases == ("Ranker (XGBoost, LightGBM)", "B")

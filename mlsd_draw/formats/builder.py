@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from ..core.errors import Diagnostic, ParseError, Severity, Span
 from ..language.model import Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
-from ..language.tokenizer import LineIndex
+from ..language.text import LineIndex
 
 
 class Positions:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.errors import Span
 from ..language.model import Diagram, Directives
-from ..language.tokenizer import collapse
+from ..language.text import collapse
 from .builder import Builder
 from .dot_scan import DotScan, dot_escapes, dot_label, dot_unquote, scan_dot
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.errors import Span
-from ..language.tokenizer import collapse
+from ..language.text import collapse
 from .builder import Builder
 
 # -- Tokens --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from ..core.errors import Diagnostic, ParseError, Span
-from ..language.tokenizer import collapse
+from ..language.text import collapse
 
 # -- Markdown ------------------------------------------------------------------------------
 

@@ -24,22 +24,13 @@ if TYPE_CHECKING:
     from .model import Diagram, Directives, Edge, Group, Node, slugify
     from .parser import parse, parse_file
     from .sources import read_source
-    from .tokenizer import (
-        Attr,
-        LineIndex,
-        Tok,
-        Token,
-        Tokenizer,
-        canonical_arrow,
-        collapse,
-        tokenize,
-        unescape,
-    )
+    from .text import LineIndex, collapse, unescape
+    from .tokenizer import Attr, Tok, Token, Tokenizer, canonical_arrow, tokenize
 
 _WHERE = {
     "Attr": "tokenizer",
     "canonical_arrow": "tokenizer",
-    "collapse": "tokenizer",
+    "collapse": "text",
     "Diagram": "model",
     "DiagramDraft": "drafts",
     "did_you_mean": "keywords",
@@ -56,7 +47,7 @@ _WHERE = {
     "format_value": "formatter",
     "Group": "model",
     "Item": "drafts",
-    "LineIndex": "tokenizer",
+    "LineIndex": "text",
     "Node": "model",
     "parse": "parser",
     "parse_file": "parser",
@@ -68,7 +59,7 @@ _WHERE = {
     "Token": "tokenizer",
     "tokenize": "tokenizer",
     "Tokenizer": "tokenizer",
-    "unescape": "tokenizer",
+    "unescape": "text",
 }
 
 __all__ = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from .tokenizer import collapse
+from .text import collapse
 
 #: The directives the language knows, in their canonical order.
 DIRECTIVES = ("case", "title", "prompt", "level", "source")
@@ -52,17 +52,27 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def split_list(raw: str) -> list[str]:
-    """The items of a comma-separated attribute value; a quoted item may hold commas."""
-    from .tokenizer import unescape
+    """The items of a comma-separated attribute value; a quoted item, or one whose
+    parentheses hold the comma, may hold commas."""
+    from .text import unescape
 
-    if '"' not in raw:
+    if '"' not in raw and "(" not in raw:
         return [item for item in (collapse(part) for part in raw.split(",")) if item]
     items: list[str] = []
     current: list[str] = []
+    depth = 0
+    last_close = raw.rfind(")")
     i = 0
     while i < len(raw):
         ch = raw[i]
-        if ch == '"':
+        if ch in "()":
+            depth = max(0, depth + (1 if ch == "(" else -1))
+            current.append(ch)
+            i += 1
+        elif ch == "," and depth > 0 and i < last_close:
+            current.append(ch)  # inside parentheses: `aka: Ranker (XGBoost, LightGBM)`
+            i += 1
+        elif ch == '"':
             end = i + 1
             while end < len(raw) and raw[end] != '"':
                 end += 2 if raw[end] == "\\" else 1

@@ -8,13 +8,13 @@ value`) take the rest of their line.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from ..core.errors import Diagnostic, Severity, Span
+from .text import LineIndex, collapse, unescape
 
 
 class Tok(Enum):
@@ -97,9 +97,9 @@ _MASTER_RE = re.compile(
     r'|(?P<colon>:)|(?P<attrs>\[)|(?P<stray>\])|(?P<string>")|(?P<comment>#[^\n]*)'
     rf"|(?P<arrow>{_ARROW})|(?P<name>{_NAME})"
 )
+_NAME_RE = re.compile(_NAME)
 _COMMENT_RE = re.compile(r"#[^\n]*")
 _STRING_RE = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)"')
-_UNESCAPE_RE = re.compile(r'\\(["\\])')
 _TEXT_CHUNK_RE = re.compile(r'[^\n;#{}"]+')
 _VALUE_CHUNK_RE = re.compile(r'[^\n;\]{}#"]+')
 _PLAIN_ATTRS_RE = re.compile(r'\[([^\[\]{}#"\n]*)\]')
@@ -129,39 +129,6 @@ def canonical_arrow(text: str) -> str:
     if right:
         return "->"
     return "--"
-
-
-def collapse(text: str) -> str:
-    """Surrounding whitespace dropped, inner runs of whitespace as one space."""
-    return " ".join(text.split())
-
-
-def unescape(body: str) -> str:
-    """The content of a quoted string: `\\"` and `\\\\` are its only escapes."""
-    return _UNESCAPE_RE.sub(r"\1", body)
-
-
-class LineIndex:
-    """Line and column of offsets; spans come mostly in increasing order, so it walks forward."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        self.line = 1  # the line of the last offset asked for
-
-    def span(self, start: int, end: int) -> Span:
-        starts, line = self.starts, self.line
-        if starts[line - 1] <= start and (line == len(starts) or start < starts[line]):
-            pass
-        elif (
-            line < len(starts)
-            and starts[line] <= start
-            and (line + 1 == len(starts) or start < starts[line + 1])
-        ):
-            line += 1
-        else:
-            line = bisect.bisect_right(starts, start)
-        self.line = line
-        return Span(start, end, line, start - starts[line - 1] + 1)
 
 
 @dataclass
@@ -328,10 +295,40 @@ class Tokenizer:
         self._emit(Token(Tok.ARROW, written, match.start(), match.end(), self._lines, canonical))
         return match.end()
 
+    def _parenthesised(self, match: re.Match[str]) -> int:
+        """Where a name ends when a `,` or `:` falls inside parentheses it opened: after the
+        `)` that closes them on the same statement (`Ranker (XGBoost, LightGBM)`). If no
+        `)` comes, the name ends at the first `,` or `:`, with a warning that says so."""
+        text = self.text
+        end = match.end()
+        depth = match.group().count("(") - match.group().count(")")
+        while depth > 0 and end < len(text) and text[end] in ",:":
+            more = _NAME_RE.match(text, end + 1)
+            if more is None:
+                break
+            depth += more.group().count("(") - more.group().count(")")
+            end = more.end()
+        if depth <= 0:
+            return end
+        cut = match.end()
+        self._report(
+            "warning",
+            f"the '(' in '{collapse(match.group())}' is not closed, so the name ends at this "
+            f"'{text[cut]}'",
+            cut,
+            cut + 1,
+            "close the parentheses on the same line, or quote the name",
+        )
+        return cut
+
     def _name(self, match: re.Match[str]) -> int:
         raw = match.group()
+        stop = match.end()
+        if "(" in raw and stop < len(self.text) and self.text[stop] in ",:":
+            stop = self._parenthesised(match)
+            raw = self.text[match.start() : stop]
         start = match.start() + len(raw) - len(raw.lstrip())
-        end = match.end() - (len(raw) - len(raw.rstrip()))
+        end = stop - (len(raw) - len(raw.rstrip()))
         for angle in _LONE_ANGLE_RE.finditer(raw) if ("<" in raw or ">" in raw) else ():
             where = match.start() + angle.start()
             self._report(
@@ -342,7 +339,7 @@ class Tokenizer:
                 f"did you mean '{'->' if angle.group() == '>' else '<-'}'?",
             )
         self._simple(Tok.NAME, collapse(raw), start, end)
-        return match.end()
+        return stop
 
     def _colon(self, pos: int) -> int:
         self._simple(Tok.COLON, ":", pos, pos + 1)
