@@ -52,7 +52,7 @@ def test_error_check_reports_every_problem_and_exits_2(runner: CliRunner, tmp_pa
     result = runner.invoke(cli, ["check", str(bad), str(good)])
     assert result.exit_code == 2
     assert f"{bad}:1:3: error: this arrow has no target\n  1 | A ->\n    |   ^^" in result.stderr
-    assert f"{bad}:2:12: error: weight must be a number >= 0, not 'x'" in result.stderr
+    assert f"{bad}:2:12: error: weight must be a number from 0 to 1000, not 'x'" in result.stderr
     assert f"{bad}: 2 errors" in result.stderr
     # The other file is still checked.
     assert result.stdout == f"{good}: ok, 4 components, 3 edges, 1 group, 0 warnings\n"
@@ -226,3 +226,16 @@ def test_shell_completion(runner: CliRunner, words: str, expected: set[str]) -> 
     }
     result = runner.invoke(cli, [], env=env, prog_name="mlsd-draw")
     assert set(result.stdout.split()) == expected
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-1", "101", "abc"])
+def test_min_score_must_be_a_number_from_0_to_100(
+    runner: CliRunner, tmp_path: Path, value: str
+) -> None:
+    attempt = tmp_path / "a.mlsd"
+    attempt.write_text("A -> B\n", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["grade", str(attempt), "--ref", str(attempt), "--min-score", value]
+    )
+    assert result.exit_code == 2
+    assert "--min-score" in result.stderr

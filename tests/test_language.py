@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsd_draw import Diagram, ParseError, format_diagram, parse, slugify
+from mlsd_draw import Diagram, ParseError, format_diagram, parse, parse_file, slugify
 from mlsd_draw.language.model import Edge
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "mlsd-language.md"
@@ -294,7 +294,7 @@ t.mlsd:1:8: error: this ']' closes nothing
         "weight not a number",
         "A [weight: heavy] -> B\n",
         """\
-t.mlsd:1:12: error: weight must be a number >= 0, not 'heavy'
+t.mlsd:1:12: error: weight must be a number from 0 to 1000, not 'heavy'
   1 | A [weight: heavy] -> B
     |            ^^^^^ use 0 for a bonus item, 1 (the default) or more for core components""",
     ),
@@ -302,7 +302,7 @@ t.mlsd:1:12: error: weight must be a number >= 0, not 'heavy'
         "negative weight",
         "A [weight: -1] -> B\n",
         """\
-t.mlsd:1:12: error: weight must be a number >= 0, not '-1'
+t.mlsd:1:12: error: weight must be a number from 0 to 1000, not '-1'
   1 | A [weight: -1] -> B
     |            ^^ use 0 for a bonus item, 1 (the default) or more for core components""",
     ),
@@ -413,7 +413,7 @@ def test_error_every_problem_of_a_file_in_one_run() -> None:
         parse(source, path="t.mlsd")
     assert [(d.span.line, d.message) for d in info.value.errors] == [
         (1, "this arrow has no target"),
-        (2, "weight must be a number >= 0, not 'x'"),
+        (2, "weight must be a number from 0 to 1000, not 'x'"),
         (3, "this '}' closes no group"),
         (5, "the directive '@case' comes after the first statement"),
     ]
@@ -547,3 +547,37 @@ def test_a_comma_inside_a_names_parentheses_stays_in_the_name(text: str, labels:
 def test_an_alias_may_hold_a_comma_inside_parentheses() -> None:
     (node, _) = parse("A [aka: Ranker (XGBoost, LightGBM), B] -> C").nodes
     assert node.aliases == ("Ranker (XGBoost, LightGBM)", "B")
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    text = "\ufeff@case x\nA -> B\n"
+    diagram = parse(text)
+    assert diagram.directives.case == "x" and [n.label for n in diagram.nodes] == ["A", "B"]
+    path = tmp_path / "bom.mlsd"
+    path.write_bytes(text.encode("utf-8"))
+    assert parse_file(path) == diagram
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_every_line_ending_ends_a_statement_alike_in_files_and_strings(
+    ending: str, tmp_path: Path
+) -> None:
+    text = ending.join(["A -> B", "C -> D", ""])
+    path = tmp_path / "a.mlsd"
+    path.write_bytes(text.encode("utf-8"))
+    expected = parse("A -> B\nC -> D\n")
+    assert parse(text) == expected
+    assert parse_file(path) == expected
+
+
+@pytest.mark.parametrize("weight", ["1e308", "1001", "inf", "nan"])
+def test_a_weight_past_the_limit_is_an_error(weight: str) -> None:
+    with pytest.raises(ParseError, match="weight must be a number from 0 to 1000"):
+        parse(f"A [weight: {weight}] -> B")
+
+
+@pytest.mark.parametrize("weight", ["1000", "0.1", "123.4567", "2.5", "7"])
+def test_fmt_keeps_every_weight_exactly(weight: str) -> None:
+    formatted = format_diagram(parse(f"A [weight: {weight}] -> B"))
+    assert f"weight: {weight}]" in formatted
+    assert parse(formatted).node("a").weight == float(weight)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
+    callback=lambda _ctx, _param, value: _a_number(value),
     metavar="N",
     help="Exit with status 1 when the score is below N.",
 )
@@ -138,6 +140,13 @@ def _grade_once(
         if outcome.review is not None:
             click.echo(_review_line(outcome.review))
     return float(outcome.grade.score)
+
+
+def _a_number(value: float | None) -> float | None:
+    """Refuse `nan`, which every range check lets through and no score is ever below."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("must be a number from 0 to 100, not nan")
+    return value
 
 
 def _explain(file: str, reference: str | None, name: str, output_format: str) -> None:

@@ -206,9 +206,9 @@ class DiagramDraft:
             value = float(attr.value)
         except ValueError:
             value = -1.0
-        if not value >= 0 or value == float("inf"):
+        if not 0 <= value <= MAX_WEIGHT:
             self.error(
-                f"weight must be a number >= 0, not '{attr.value}'",
+                f"weight must be a number from 0 to {MAX_WEIGHT:g}, not '{attr.value}'",
                 attr.value_span,
                 "use 0 for a bonus item, 1 (the default) or more for core components",
             )
@@ -363,3 +363,8 @@ def _same_value(key: str, before: str, now: str) -> bool:
         except ValueError:
             return before == now
     return before == now
+
+
+MAX_WEIGHT = 1000.0
+"""The largest weight: a weight says how much a component matters against the others, so
+a thousand times the default is plenty, and sums of weights stay exact and finite."""

@@ -30,8 +30,11 @@ def _reads_back(source: str, value: str, kind: Tok) -> bool:
 
 
 def format_name(name: str) -> str:
-    """A component or group name, quoted only where the plain form would read differently."""
-    if "\n" not in name and _reads_back(name, name, Tok.NAME) and len(tokenize(name)[0]) == 2:
+    """A component or group name, quoted only where the plain form would read differently
+    (alone, or before a `,` or `:`, which an unclosed `(` would take into the name)."""
+    unclosed = name.count("(") > name.count(")")
+    plain = "\n" not in name and not unclosed and len(tokenize(name)[0]) == 2
+    if plain and _reads_back(name, name, Tok.NAME):
         return name
     return quote(name)
 
@@ -60,7 +63,21 @@ def format_value(text: str) -> str:
 def format_list_item(item: str) -> str:
     """One alias of an `aka` list, quoted where it would otherwise split or read differently."""
     plain = format_value(item)
-    return quote(item) if plain == item and "," in item else plain
+    if plain == item and ("," in item or _opens_more(item)):
+        return quote(item)  # a comma, or a parenthesis that could hold the next comma
+    return plain
+
+
+def _opens_more(text: str) -> bool:
+    """Whether `text` leaves a `(` open, as `split_list` counts (a `)` with none open is
+    ignored): the next comma of the list would stay inside it."""
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+    return depth > 0
 
 
 def format_directive(value: str) -> str:
@@ -72,8 +89,11 @@ def format_directive(value: str) -> str:
 
 
 def format_number(value: float) -> str:
-    """`3` rather than `3.0`; other numbers as Python writes them briefly."""
-    return f"{value:g}"
+    """`3` rather than `3.0`; other numbers in the shortest form that reads back exactly
+    (`1000001`, not `1e+06`; `0.1`, not `0.10000000000000001`)."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
 
 
 def _attribute_list(

@@ -61,28 +61,23 @@ def split_list(raw: str) -> list[str]:
     items: list[str] = []
     current: list[str] = []
     depth = 0
-    last_close = raw.rfind(")")
+    last_close = _last_unquoted(raw, ")")
     i = 0
     while i < len(raw):
         ch = raw[i]
-        if ch in "()":
+        if ch == '"':
+            end = _string_end(raw, i)
+            current.append("\0" + unescape(raw[i + 1 : end]) + "\0")
+            i = end + 1
+        elif ch in "()":
             depth = max(0, depth + (1 if ch == "(" else -1))
             current.append(ch)
             i += 1
-        elif ch == "," and depth > 0 and i < last_close:
-            current.append(ch)  # inside parentheses: `aka: Ranker (XGBoost, LightGBM)`
-            i += 1
-        elif ch == '"':
-            end = i + 1
-            while end < len(raw) and raw[end] != '"':
-                end += 2 if raw[end] == "\\" else 1
-            current.append("\0" + unescape(raw[i + 1 : end]) + "\0")
-            i = end + 1
-        elif ch == ",":
+        elif ch == "," and (depth == 0 or i > last_close):
             items.append("".join(current))
             current = []
             i += 1
-        else:
+        else:  # a comma inside parentheses stays: `aka: Ranker (XGBoost, LightGBM)`
             current.append(ch)
             i += 1
     items.append("".join(current))
@@ -96,3 +91,24 @@ def split_list(raw: str) -> list[str]:
         if value:
             result.append(value)
     return result
+
+
+def _string_end(raw: str, start: int) -> int:
+    """The index of the `"` that closes the quoted string opening at `start`."""
+    end = start + 1
+    while end < len(raw) and raw[end] != '"':
+        end += 2 if raw[end] == "\\" else 1
+    return end
+
+
+def _last_unquoted(raw: str, char: str) -> int:
+    """The index of the last `char` outside quoted strings, or -1."""
+    last, i = -1, 0
+    while i < len(raw):
+        if raw[i] == '"':
+            i = _string_end(raw, i) + 1
+            continue
+        if raw[i] == char:
+            last = i
+        i += 1
+    return last

@@ -33,16 +33,27 @@ from .model import Diagram
 from .sources import read_source
 from .tokenizer import Tok, Token, tokenize
 
-__all__ = ["parse", "parse_file"]
+__all__ = ["normalise_newlines", "parse", "parse_file"]
 
 
 def parse(text: str, *, path: str = "<string>") -> Diagram:
     """Parse diagram text; raise ParseError listing every error if there is any.
 
-    Warnings of a file that parses are kept in `Diagram.warnings`.
+    Warnings of a file that parses are kept in `Diagram.warnings`. A byte order mark at
+    the start is ignored, and `\r\n` and a lone `\r` end a line as `\n` does, as when a
+    file is read (see `read_source`); spans refer to the text so normalised.
     """
     with _collector_paused():
-        return _Parser(text, path).parse()
+        return _Parser(normalise_newlines(text), path).parse()
+
+
+def normalise_newlines(text: str) -> str:
+    """The text as the language reads it: no byte order mark, every line ending `\n`."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 @contextmanager

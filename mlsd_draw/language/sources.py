@@ -16,9 +16,11 @@ def read_source(path: str | Path) -> tuple[str, str]:
     import sys
 
     if str(path) == "-":
-        return "<stdin>", sys.stdin.read()
+        return "<stdin>", sys.stdin.read().removeprefix("\ufeff")
     try:
-        return str(path), Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark is not part of the text; universal newlines read
+        # `\r\n` and a lone `\r` as `\n`, as `parse()` does.
+        return str(path), Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
