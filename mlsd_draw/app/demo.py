@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from ..core.errors import UsageError
 from ..core.files import write_text_atomically
 from ..drawing.diff_image import default_diff_path, write_diff
 from ..grading.scoring import Grade, grade
@@ -35,7 +36,12 @@ def run_demo(output_dir: Path) -> DemoResult:
 
     The attempt is copied into `output_dir` so a person can edit it and grade it again.
     """
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot make the folder {output_dir}: {error.strerror}; choose another with -o"
+        ) from None
     text = example_text()
     source = write_text_atomically(output_dir / EXAMPLE, text)
     attempt = parse(text, path=str(source))

@@ -47,7 +47,9 @@ def picture_path(source: str, output: str | None, *, render: bool) -> Path | Non
         if target.suffix.lower() not in DIFF_EXTENSIONS:
             raise UsageError(f"cannot write {output}: use one of {', '.join(DIFF_EXTENSIONS)}")
         return target
-    return None if source == "-" else default_diff_path(Path(source))
+    if source in ("-", "") or not Path(source).name:
+        return None  # standard input, or not a file: reading it will say what is wrong
+    return default_diff_path(Path(source))
 
 
 def grade_loaded(

@@ -8,10 +8,14 @@ body, so `mlsd-draw --help` loads no parser, grader or renderer.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
+from .common import EXIT_ERROR
 from .diagram_commands import check, convert, fmt, show
 from .grade_commands import demo, grade
 from .library_commands import export, lint_command, list_command, term_command
@@ -53,5 +57,28 @@ for _command in (
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the `mlsd-draw` console script."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="mlsd-draw")
+    """Entry point of the `mlsd-draw` console script.
+
+    Output that cannot be written (standard output closed, or a full disk behind it) is
+    an error with exit status 2, never a success whose output was lost.
+    """
+    if sys.stdout is None:
+        sys.stderr.write("error: standard output is closed: nothing could be shown\n")
+        sys.exit(EXIT_ERROR)
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="mlsd-draw")
+    except SystemExit as finished:
+        _flush_or_fail()
+        raise finished from None
+    _flush_or_fail()
+
+
+def _flush_or_fail() -> None:
+    """Flush standard output; a write the system refused is reported and exits 2."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - the reader left: write nowhere
+    except OSError as error:
+        sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+        os._exit(EXIT_ERROR)

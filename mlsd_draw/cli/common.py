@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..core.errors import Diagnostic, MlsdDrawError, ParseError, render_diagnostics
+from ..core.errors import (
+    Diagnostic,
+    MlsdDrawError,
+    ParseError,
+    render_diagnostics,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -98,6 +104,12 @@ def handles_errors(command: F) -> F:
         except MlsdDrawError as error:
             prefix = click.style("error", fg="red", bold=True) if colour(sys.stderr) else "error"
             click.echo(f"{prefix}: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click ends quietly
+        except OSError as error:  # the system refused something no check foresaw
+            where = f"{shorten(str(error.filename))}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}", err=True)
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]

@@ -96,6 +96,8 @@ def grade(
         return
     if file == "-":
         raise UsageError("--watch needs a file, not standard input")
+    if not Path(file).is_file():
+        raise UsageError(f"{file}: no such file to watch; create it first (mlsd-draw drill)")
     from ..app.watching import watch_file
 
     def again() -> None:

@@ -97,3 +97,10 @@ class UsageError(MlsdDrawError):
 def render_diagnostics(diagnostics: Iterable[Diagnostic], source: str, path: str) -> str:
     """Several diagnostics, one block each, separated by blank lines."""
     return "\n\n".join(d.render(source, path) for d in diagnostics)
+
+
+def shorten(path: str, limit: int = 120) -> str:
+    """A path as a message shows it: whole unless very long, then its two ends."""
+    if len(path) <= limit:
+        return path
+    return f"{path[: limit // 2]}...{path[-limit // 3 :]}"

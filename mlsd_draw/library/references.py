@@ -143,12 +143,12 @@ def looks_like_path(spec: str) -> bool:
     """
     from ..formats.dispatch import EXTENSIONS
 
-    return (
-        Path(spec).suffix.lower() in EXTENSIONS
-        or "/" in spec
-        or "\\" in spec
-        or Path(spec).exists()
-    )
+    if Path(spec).suffix.lower() in EXTENSIONS or "/" in spec or "\\" in spec:
+        return True
+    try:
+        return Path(spec).exists()
+    except OSError:  # a name too long to look up is a path all the same
+        return True
 
 
 def load_reference(spec: str) -> Reference:

@@ -1,0 +1,96 @@
+"""Bad command lines and hostile file systems: a clear message and exit status 2, never a
+traceback, and the person's files as they were."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mlsd_draw.cli import cli
+
+ATTEMPT = "@case news-feed\nUser -> Feed\n"
+LONG = "x" * 5000
+
+BAD_COMMAND_LINES = [
+    (["grade", "."], "is a folder, not a diagram file"),
+    (["grade", ""], "an empty file name"),
+    (["grade", "/"], "is a folder, not a diagram file"),
+    (["show", LONG], "File name too long"),
+    (["lint", LONG], "File name too long"),
+    (["grade", "a.mlsd", "--no-save", "--ref", LONG], "File name too long"),
+    (["convert", "a.mlsd", "--to", "dot", "-o", "missing/x.dot"], "the folder missing does not exist"),
+    (["convert", "a.mlsd", "--to", "dot", "-o", "a.mlsd/x.dot"], "a.mlsd is a file, not a folder"),
+    (["drill", "news-feed", "-o", "missing/x.mlsd"], "the folder missing does not exist"),
+    (["demo", "-o", "a.mlsd/sub"], "cannot make the folder a.mlsd/sub"),
+    (["grade", "missing.mlsd", "--watch"], "no such file to watch"),
+    (["grade", "a.mlsd", "--no-save", "-o", "report.txt"], "cannot write report.txt"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_COMMAND_LINES, ids=lambda v: str(v)[:40])
+def test_a_bad_command_line_says_what_is_wrong(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.mlsd").write_text(ATTEMPT, encoding="utf-8")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (tmp_path / "a.mlsd").read_text(encoding="utf-8") == ATTEMPT
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_an_error_not_a_success() -> None:
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "mlsd_draw", "list"], stdout=full, stderr=subprocess.PIPE,
+            text=True, check=False,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert "No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_closed_standard_output_is_an_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import os, sys; os.close(1); from mlsd_draw.cli import main; "
+         "sys.stdout = None; main(['list'])"],
+        stderr=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "standard output is closed" in result.stderr
+
+
+def test_fmt_write_keeps_a_symbolic_link_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.mlsd"
+    target.write_text("A->B\n", encoding="utf-8")
+    link = tmp_path / "link.mlsd"
+    link.symlink_to(target)
+    assert CliRunner().invoke(cli, ["fmt", "--write", str(link)]).exit_code == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "A -> B\n"
+
+
+def test_fmt_write_keeps_hard_links(tmp_path: Path) -> None:
+    first = tmp_path / "one.mlsd"
+    first.write_text("A->B\n", encoding="utf-8")
+    second = tmp_path / "two.mlsd"
+    os.link(first, second)
+    assert CliRunner().invoke(cli, ["fmt", "--write", str(first)]).exit_code == 0
+    assert second.read_text(encoding="utf-8") == "A -> B\n"
+    assert first.stat().st_ino == second.stat().st_ino
+
+
+def test_fmt_write_leaves_a_read_only_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "ro.mlsd"
+    path.write_text("A->B\n", encoding="utf-8")
+    path.chmod(0o444)
+    result = CliRunner().invoke(cli, ["fmt", "--write", str(path)])
+    assert result.exit_code == 2 and "is read-only" in result.stderr
+    assert path.read_text(encoding="utf-8") == "A->B\n"
