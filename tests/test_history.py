@@ -156,3 +156,44 @@ def test_home_and_clock_come_from_the_environment(
     monkeypatch.setenv("MLSD_DRAW_NOW", "yesterday")
     with pytest.raises(HistoryError, match="ISO 8601"):
         now_utc()
+
+
+def _cut(data: bytes, size: int) -> bytes:
+    return data[:-size]
+
+
+def _scramble_schema(data: bytes) -> bytes:
+    """Overwrite the stored table list (page 1 after the header) with invalid UTF-8."""
+    return data[:100] + b"\xff\xfe" * 1000 + data[2100:]
+
+
+DAMAGES = [
+    ("one byte short", lambda data: _cut(data, 1)),
+    ("one page short", lambda data: _cut(data, 4096)),
+    ("table list scrambled", _scramble_schema),
+    ("header only", lambda data: data[:100]),
+]
+
+
+@pytest.mark.parametrize(("damage", "change"), DAMAGES, ids=[d[0] for d in DAMAGES])
+def test_a_damaged_history_is_reported_and_never_written(
+    tmp_path: Path, damage: str, change: object
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    for _ in range(30):  # several pages of attempts
+        record(path)
+    assert callable(change)
+    damaged = change(path.read_bytes())
+    path.write_bytes(damaged)
+    with pytest.raises(HistoryError, match=r"damaged|not a readable history"):
+        open_history(path)
+    assert path.read_bytes() == damaged, damage
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def test_the_clock_refuses_a_time_no_schedule_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLSD_DRAW_NOW", "9999-12-31")
+    with pytest.raises(HistoryError, match="outside the years 1970 to 9000"):
+        now_utc()
+    monkeypatch.setenv("MLSD_DRAW_NOW", "8999-12-31T00:00:00")
+    assert now_utc().year == 8999

@@ -91,10 +91,36 @@ def test_record_grade_uses_the_drill_and_caps_after_a_hint(tmp_path: Path) -> No
     assert review.duration_seconds == 12 * 60
     assert (review.hint_level, review.rating) == (1, HARD)
     again = record_grade(
-        history, perfect, case_id="tiny", attempt_text="", attempt_path=path,
+        history, perfect, case_id="tiny", attempt_text="edited", attempt_path=path,
         now=T0 + timedelta(days=2), tool_version="t",
     )  # fmt: skip
     assert (again.duration_seconds, again.hint_level, again.rating) == (None, 0, EASY)
+    history.close()
+
+
+def test_the_same_attempt_graded_again_is_not_recorded_twice(tmp_path: Path) -> None:
+    history = open_history(tmp_path / "h.sqlite3")
+    path = tmp_path / "tiny.mlsd"
+    history.start_drill("tiny", path, T0)
+    result = grade(REFERENCE, REFERENCE)
+
+    def record(text: str, minutes: int) -> object:
+        return record_grade(
+            history, result, case_id="tiny", attempt_text=text, attempt_path=path,
+            now=T0 + timedelta(minutes=minutes), tool_version="t",
+        )  # fmt: skip
+
+    first = record("A -> B", 10)
+    repeated = record("A -> B", 12)  # the same file graded again, say for the HTML report
+    assert repeated.repeated and repeated.attempt_id == first.attempt_id  # type: ignore[attr-defined]
+    assert len(history.attempts("tiny")) == 1
+    edited = record("A -> B -> C", 15)  # an edited attempt counts again
+    assert not edited.repeated  # type: ignore[attr-defined]
+    assert record("A -> B -> C", 16).repeated  # type: ignore[attr-defined]
+    assert len(history.attempts("tiny")) == 2
+    history.start_drill("tiny", path, T0 + timedelta(days=1))  # a new drill of the same file
+    assert not record("A -> B -> C", 24 * 60 + 20).repeated  # type: ignore[attr-defined]
+    assert len(history.attempts("tiny")) == 3
     history.close()
 
 

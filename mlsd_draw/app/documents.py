@@ -43,6 +43,7 @@ def review_document(review: Review) -> dict[str, Any]:
         "due": review.due.isoformat() if review.due else None,
         "duration_seconds": review.duration_seconds,
         "hint_level": review.hint_level,
+        "repeated": review.repeated,
     }
 
 

@@ -185,6 +185,11 @@ def _review_line(review: Review) -> str:
     """`saved: rated Good in 12 min; next review in 3 days (2026-01-08)`."""
     from ..app.practice import now, rating_name
 
+    if review.repeated:
+        return (
+            f"not saved again: this drill was graded before with the same text "
+            f"(rated {rating_name(review.rating)}); edit the attempt or start a new drill"
+        )
     parts = [f"saved: rated {rating_name(review.rating)}"]
     if review.hint_level:
         parts.append(f"(hint level {review.hint_level} used: at most Hard)")

@@ -123,8 +123,17 @@ def now_utc() -> datetime:
             raise HistoryError(
                 f"MLSD_DRAW_NOW={fixed!r} is not an ISO 8601 time such as 2026-01-31T09:00:00"
             ) from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise HistoryError(
+                f"MLSD_DRAW_NOW={fixed!r} is outside the years {FIRST_YEAR} to {LAST_YEAR} "
+                "that a schedule can hold"
+            )
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return datetime.now(timezone.utc)
+
+
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+"""The times a review may carry: a schedule adds intervals of up to a century to them."""
 
 
 def default_database_path() -> Path:
@@ -246,6 +255,20 @@ class History:
         ).fetchone()
         return (int(row[0]), _time(row[1])) if row else None
 
+    def graded_drill_text(self, path: Path, case_id: str) -> tuple[int, str] | None:
+        """The last attempt of `case_id` graded since the newest drill written to `path`
+        began, if the drill has been graded: its id and text (to recognise the same attempt
+        graded again)."""
+        row = self._db.execute(
+            "SELECT attempts.id, attempts.attempt_text FROM attempts, drills"
+            " WHERE drills.id = (SELECT MAX(id) FROM drills WHERE path = ? AND case_id = ?)"
+            " AND drills.attempt_id IS NOT NULL"
+            " AND attempts.case_id = ? AND attempts.graded_at >= drills.started_at"
+            " ORDER BY attempts.graded_at DESC, attempts.id DESC LIMIT 1",
+            (str(path.resolve()), case_id, case_id),
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
     def hint_level_since(self, case_id: str, since: datetime | None) -> int:
         """The highest hint level asked for `case_id` after `since` (all time if None)."""
         row = self._db.execute(
@@ -341,13 +364,45 @@ def open_history(path: Path | None = None) -> History:
 
 def _check_ours(connection: sqlite3.Connection, path: Path, existed: bool) -> None:
     hint = "move it away or set MLSD_DRAW_HOME to another folder; mlsd-draw leaves it as it is"
+    # Damaged text must not stop the check itself: it is read leniently, then judged.
+    connection.text_factory = lambda data: data.decode("utf-8", "replace")
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         tables = connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+        # Every page read once: a truncated or damaged file is found before anything is
+        # written into it (a few milliseconds for a history of thousands of attempts).
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0] if existed else "ok"
     except sqlite3.DatabaseError as error:
         raise HistoryError(f"{path}: not a readable history database ({error}); {hint}") from None
+    finally:
+        connection.text_factory = str
+    if verdict == "ok" and existed:
+        verdict = _size_problem(path) or "ok"
+    if verdict != "ok":
+        raise HistoryError(f"{path}: the history database is damaged ({verdict}); {hint}")
     if existed and application_id != APPLICATION_ID and tables:
         raise HistoryError(f"{path}: this database belongs to another program; {hint}")
+
+
+def _size_problem(path: Path) -> str | None:
+    """What is wrong with the file's length, if anything: SQLite writes whole pages, and
+    its header says how many; a file cut short (a full disk, a copy stopped midway) is
+    found here even where SQLite's own check reads the missing bytes as zeros."""
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    size = path.stat().st_size
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return None  # not ours to judge here: the checks before read the file as SQLite
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size and size % page_size:
+        return f"{size} bytes is not a whole number of {page_size}-byte pages: cut short?"
+    pages = int.from_bytes(header[28:32], "big")
+    counter, valid_for = header[24:28], header[92:96]
+    wal = path.with_name(path.name + "-wal")
+    if counter == valid_for and pages * page_size > size and not wal.exists():
+        return f"the header says {pages} pages but the file holds {size // page_size}: cut short?"
+    return None
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:

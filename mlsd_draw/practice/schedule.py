@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,11 +91,15 @@ def card_state(case_id: str, attempts: Sequence[AttemptRecord]) -> CardState:
 
     scheduler = _scheduler()
     card = Card(card_id=1)
-    for attempt in attempts:
-        card, _log = scheduler.review_card(
-            card, Rating(attempt.rating), review_datetime=attempt.graded_at
-        )
-    return CardState(case_id, card.due, len(attempts), attempts[-1].rating)
+    try:
+        for attempt in attempts:
+            card, _log = scheduler.review_card(
+                card, Rating(attempt.rating), review_datetime=attempt.graded_at
+            )
+        due: datetime | None = card.due
+    except OverflowError:  # a review dated near the end of the calendar (an old history)
+        due = datetime.max.replace(tzinfo=timezone.utc)
+    return CardState(case_id, due, len(attempts), attempts[-1].rating)
 
 
 def schedule(history: History, case_ids: Sequence[str]) -> list[CardState]:
@@ -164,6 +168,8 @@ class Review:
     duration_seconds: float | None
     hint_level: int
     due: datetime | None
+    repeated: bool = False
+    """The same attempt of the same drill was graded before: nothing new was recorded."""
 
 
 def record_grade(
@@ -181,8 +187,22 @@ def record_grade(
 
     The drill started for the same file, if any, gives the recall time; a hint asked for
     the case since that drill began (or since the case's last attempt) caps the rating at
-    Hard.
+    Hard. The same text graded again for a drill already graded is not recorded twice:
+    the review returned is the earlier one, marked `repeated`.
     """
+    if attempt_path is not None and (graded := history.graded_drill_text(attempt_path, case_id)):
+        attempt_id, text = graded
+        if text == attempt_text:  # graded again unchanged (say, to write the HTML report)
+            earlier = next(a for a in history.attempts(case_id) if a.id == attempt_id)
+            due = card_state(case_id, history.attempts(case_id)).due
+            return Review(
+                attempt_id,
+                earlier.rating,
+                earlier.duration_seconds,
+                earlier.hint_level,
+                due,
+                repeated=True,
+            )
     drill = history.open_drill(attempt_path, case_id) if attempt_path is not None else None
     previous = history.attempts(case_id)
     since = drill[1] if drill else (previous[-1].graded_at if previous else None)
