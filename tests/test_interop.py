@@ -1090,3 +1090,11 @@ def test_a_reference_converted_to_mermaid_grades_100_against_itself() -> None:
     reference = load_case("video-recommendation").diagram
     assert grade(reference, mermaid(to_mermaid(reference))).score == 100
     assert grade(reference, dot(diagram_to_dot(reference))).score == 100
+
+
+def test_dot_braces_nest_at_most_six_deep_and_deeper_is_refused_before_parsing() -> None:
+    assert read_dot("digraph {" + "{" * 5 + "a" + "}" * 5 + "}", path="ok.dot").nodes
+    # 12 levels kept pydot busy for 11 s, 20,000 open braces for 15 s: refused at the scan
+    for text in ("digraph{" + "{" * 12 + "a" + "}" * 12 + "}", "digraph{" + "{" * 20000):
+        with pytest.raises(ParseError, match="braces nest more than 6 deep here"):
+            read_dot(text, path="deep.dot")

@@ -581,3 +581,22 @@ def test_fmt_keeps_every_weight_exactly(weight: str) -> None:
     formatted = format_diagram(parse(f"A [weight: {weight}] -> B"))
     assert f"weight: {weight}]" in formatted
     assert parse(formatted).node("a").weight == float(weight)
+
+
+def test_groups_nest_at_most_32_deep() -> None:
+    def nested(depth: int) -> str:
+        return "".join(f"G{i} {{\n" for i in range(depth)) + "A -> B\n" + "}\n" * depth
+
+    assert len(parse(nested(32)).groups) == 32
+    with pytest.raises(ParseError, match="groups nest more than 32 deep here") as info:
+        parse(nested(1000))
+    assert len(info.value.errors) == 1  # said once, not once per level
+
+
+def test_a_very_long_line_is_shown_around_the_caret() -> None:
+    text = "A -> B " + "x" * 5000 + " -> "
+    with pytest.raises(ParseError) as info:
+        parse(text, path="long.mlsd")
+    shown = info.value.render()
+    assert max(len(line) for line in shown.splitlines()) < 300
+    assert "..." in shown and "^" in shown

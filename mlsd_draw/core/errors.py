@@ -33,23 +33,41 @@ class Diagnostic:
     span: Span
     hint: str = ""
 
-    def render(self, source: str, path: str) -> str:
-        """The problem as a person reads it: `FILE:LINE:COL: severity: message`, line, caret."""
+    def render(self, source: str, path: str, lines: Sequence[str] | None = None) -> str:
+        """The problem as a person reads it: `FILE:LINE:COL: severity: message`, line, caret.
+
+        `lines` is `source` split at "\n", when the caller renders many problems of one
+        file (splitting once keeps that linear). A very long line is shown as the part
+        around the caret.
+        """
         header = f"{path}:{self.span.line}:{self.span.column}: {self.severity}: {self.message}"
-        lines = source.split("\n")  # lines are counted at "\n" only, as the tokenizer does
+        if lines is None:
+            lines = source.split("\n")  # lines are counted at "\n" only, as the tokenizer does
         if self.span.line > len(lines):
             return header
         text = lines[self.span.line - 1].rstrip("\r")
         line_end_offset = self.span.start - (self.span.column - 1) + len(text)
         width = max(1, min(self.span.end, line_end_offset) - self.span.start)
+        column = self.span.column
+        if len(text) > SHOWN_LINE:  # a window of the line around the caret
+            first = max(0, column - 1 - SHOWN_LINE // 2)
+            last = min(len(text), first + SHOWN_LINE)
+            prefix = "..." if first else ""
+            text = prefix + text[first:last] + ("..." if last < len(text) else "")
+            column = column - first + len(prefix)
+            width = min(width, last - (self.span.column - 1))
         number = str(self.span.line)
         # Tabs keep their width under the caret so it lines up in any terminal.
-        lead = "".join("\t" if ch == "\t" else " " for ch in text[: self.span.column - 1])
+        lead = "".join("\t" if ch == "\t" else " " for ch in text[: column - 1])
         caret = f"{lead}{'^' * width}"
         if self.hint:
             caret = f"{caret} {self.hint}"
         shown = f"  {number} | {text}" if text else f"  {number} |"
         return f"{header}\n{shown}\n  {' ' * len(number)} | {caret}"
+
+
+SHOWN_LINE = 100
+"""How much of a very long source line a message shows around its caret."""
 
 
 class MlsdDrawError(Exception):
@@ -95,8 +113,10 @@ class UsageError(MlsdDrawError):
 
 
 def render_diagnostics(diagnostics: Iterable[Diagnostic], source: str, path: str) -> str:
-    """Several diagnostics, one block each, separated by blank lines."""
-    return "\n\n".join(d.render(source, path) for d in diagnostics)
+    """Several diagnostics, one block each, separated by blank lines (the source is split
+    into lines once, however many there are)."""
+    lines = source.split("\n")
+    return "\n\n".join(d.render(source, path, lines) for d in diagnostics)
 
 
 def shorten(path: str, limit: int = 120) -> str:

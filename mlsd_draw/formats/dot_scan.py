@@ -110,6 +110,11 @@ def dot_label(value: str, replacements: Mapping[str, str]) -> str:
 
 # -- The scan ------------------------------------------------------------------------------
 
+MAX_DOT_DEPTH = 6
+"""How deep `{ }` may nest in a DOT file read here: the graph, a cluster, a cluster in it
+and room to spare. pydot's parser takes time that doubles with each level (12 levels of a
+35-byte file took 11 s), so deeper files are refused at once with a message."""
+
 
 def scan_dot(text: str, b: Builder) -> DotScan:
     """Tokenize DOT text to find positions and what pydot would pass over in silence.
@@ -196,9 +201,17 @@ def scan_dot(text: str, b: Builder) -> DotScan:
     for index, token in enumerate(tokens):
         before = tokens[index - 1] if index > 0 else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        in_attributes = any(t.text == "[" for t in stack)
+        in_attributes = bool(stack) and stack[-1].text == "["
         if token.text in ("{", "["):
             stack.append(token)
+            if len(stack) > MAX_DOT_DEPTH:
+                b.report(
+                    "error",
+                    f"braces nest more than {MAX_DOT_DEPTH} deep here",
+                    b.span(token.start),
+                    "flatten the subgraphs: a stage inside a stage is as deep as a diagram goes",
+                )
+                b.fail()  # deeper nesting makes the DOT parser take minutes
         elif token.text in ("}", "]"):
             opener = "{" if token.text == "}" else "["
             if stack and stack[-1].text == opener:

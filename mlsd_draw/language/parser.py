@@ -80,6 +80,10 @@ def parse_file(path: str | Path) -> Diagram:
 
 
 _STATEMENT_ENDS = frozenset((Tok.END, Tok.LBRACE, Tok.RBRACE, Tok.EOF))
+
+MAX_DEPTH = 32
+"""How deep groups may nest: far beyond any architecture (stages of stages), and well
+within what drawing and formatting recurse through."""
 # Enum members looked up once: attribute access on the enum class is slow in a hot loop.
 _REFS = frozenset((Tok.NAME, Tok.STRING))
 _ATTRS, _COMMA, _ARROW, _COLON = Tok.ATTRS, Tok.COMMA, Tok.ARROW, Tok.COLON
@@ -199,6 +203,13 @@ class _Parser(DiagramDraft):
                 brace.span,
                 "write `Group name {` on its own line, then the components inside",
             )
+        elif len(self.stack) >= MAX_DEPTH:
+            if len(self.stack) == MAX_DEPTH:  # once, at the first group too deep
+                self.error(
+                    f"groups nest more than {MAX_DEPTH} deep here",
+                    brace.span,
+                    "a stage of a stage is plenty: close some groups before opening more",
+                )
         elif self.check_name(tokens[0]):
             group_id = self.declare_group(tokens[0], tokens[1:])
         self.stack.append((group_id, brace))
