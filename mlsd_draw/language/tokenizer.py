@@ -143,6 +143,8 @@ class Tokenizer:
         self._tokens: list[Token] = []
         self._pos = 0
         self._at_statement_start = True
+        self._unclosed_until = 0
+        """How far the last `[` that was never closed scanned: no `[` before it closes."""
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -398,7 +400,12 @@ class Tokenizer:
         while True:
             while pos < len(text) and (gap := _ATTR_GAP_RE.match(text, pos)):
                 pos = gap.end()
-            if pos >= len(text) or text[pos] in "{}":
+            # An earlier list that was never closed scanned past here already: this one
+            # cannot close either, and scanning again would make many of them quadratic.
+            unclosed_before = open_pos < self._unclosed_until
+            if unclosed_before or pos >= len(text) or text[pos] in "{}":
+                if not unclosed_before:
+                    self._unclosed_until = pos
                 # Unclosed: report it where it opens, drop what it swallowed and read on
                 # from the end of its line, so the statements after it are still checked.
                 del self.diagnostics[reported:]
@@ -410,7 +417,7 @@ class Tokenizer:
                     "close the attribute list with ']'",
                 )
                 line_end = text.find("\n", open_pos)
-                pos = min(pos, len(text) if line_end < 0 else line_end)
+                pos = min(max(pos, open_pos + 1), len(text) if line_end < 0 else line_end)
                 attrs = []
                 break
             if text[pos] == "]":
