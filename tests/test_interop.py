@@ -1098,3 +1098,9 @@ def test_dot_braces_nest_at_most_six_deep_and_deeper_is_refused_before_parsing()
     for text in ("digraph{" + "{" * 12 + "a" + "}" * 12 + "}", "digraph{" + "{" * 20000):
         with pytest.raises(ParseError, match="braces nest more than 6 deep here"):
             read_dot(text, path="deep.dot")
+
+
+def test_directives_survive_a_round_trip_through_dot() -> None:
+    diagram = parse("@case news-feed\n@title Feed\n@prompt Design the feed\n@level core\nA -> B\n")
+    back = read_diagram(write_diagram(diagram, "dot"), path="x.dot", fmt="dot")
+    assert back.directives == diagram.directives

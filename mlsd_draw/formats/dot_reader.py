@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..core.errors import Span
@@ -41,7 +42,17 @@ def read_dot(text: str, *, path: str) -> Diagram:
     b = Builder(text, path)
     scan = scan_dot(text, b)
     graphs = _pydot_graphs(text, b)
-    return _DotReader(b, scan, graphs[0]).read()
+    diagram = _DotReader(b, scan, graphs[0]).read()
+    written = {m.group(1): m.group(2).strip() for m in _DIRECTIVE_COMMENT.finditer(text)}
+    if not written:
+        return diagram
+    if diagram.directives.title is not None:
+        written.setdefault("title", diagram.directives.title)
+    return replace(diagram, directives=Directives.from_values(written))
+
+
+_DIRECTIVE_COMMENT = re.compile(r"^[ \t]*//[ \t]*@([A-Za-z][\w-]*)[ \t]*([^\n]*)$", re.MULTILINE)
+"""A `// @case ID` comment line: a directive, as `convert --to dot` writes them."""
 
 
 # -- Graphviz DOT --------------------------------------------------------------------------

@@ -193,6 +193,13 @@ def diagram_to_dot(
     graph = {**graph_style, "label": heading} if heading else graph_style
     lines = [
         "digraph mlsd {",
+        # The directives ride along as comments (the title is the graph's label), so
+        # `.mlsd` -> DOT -> `.mlsd` keeps which case a file answers.
+        *(
+            f"  // @{key} {' '.join(value.split())}"
+            for key, value in diagram.directives.items()
+            if key != "title"
+        ),
         f"  graph {dot_attributes(graph)}",
         f"  node {dot_attributes(NODE_DEFAULTS)}",
         f"  edge {dot_attributes(EDGE_DEFAULTS)}",
