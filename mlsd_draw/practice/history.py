@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -346,6 +348,8 @@ def open_history(path: Path | None = None) -> History:
     except OSError as error:
         raise HistoryError(f"{path.parent}: cannot create the history folder ({error})") from None
     existed = path.exists() and path.stat().st_size > 0
+    if not existed:
+        _create(path)
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
@@ -353,13 +357,59 @@ def open_history(path: Path | None = None) -> History:
     try:
         _check_ours(connection, path, existed)
         connection.execute("PRAGMA foreign_keys = ON")
-        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")
+        _use_wal(connection)
         _migrate(connection, path)
+    except sqlite3.Error as error:
+        connection.close()
+        raise HistoryError(f"{path}: cannot use the history database ({error})") from None
     except BaseException:
         connection.close()
         raise
     return History(connection, path)
+
+
+def _create(path: Path) -> None:
+    """Create a new history file whole, or let a concurrent process's creation win.
+
+    Two first grades at once used to create the file together, and one review could be
+    written where the other process did not see it (both got the same id). The file is
+    built aside (schema, write-ahead logging) and linked into place, which succeeds for
+    exactly one process; every process then opens a finished database.
+    """
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        connection = sqlite3.connect(temp, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            _migrate(connection, temp)
+        finally:
+            connection.close()
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            if path.stat().st_size == 0:  # an empty file left by an older version
+                temp.replace(path)
+    except OSError as error:
+        raise HistoryError(f"{path}: cannot create the history database ({error})") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to write-ahead logging, waiting for other processes that hold it
+    (the busy timeout does not cover this switch: two first grades at once collided)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_ours(connection: sqlite3.Connection, path: Path, existed: bool) -> None:
@@ -377,31 +427,30 @@ def _check_ours(connection: sqlite3.Connection, path: Path, existed: bool) -> No
     finally:
         connection.text_factory = str
     if verdict == "ok" and existed:
-        verdict = _size_problem(path) or "ok"
+        verdict = _size_problem(connection, path) or "ok"
     if verdict != "ok":
         raise HistoryError(f"{path}: the history database is damaged ({verdict}); {hint}")
     if existed and application_id != APPLICATION_ID and tables:
         raise HistoryError(f"{path}: this database belongs to another program; {hint}")
 
 
-def _size_problem(path: Path) -> str | None:
-    """What is wrong with the file's length, if anything: SQLite writes whole pages, and
-    its header says how many; a file cut short (a full disk, a copy stopped midway) is
-    found here even where SQLite's own check reads the missing bytes as zeros."""
-    with path.open("rb") as handle:
-        header = handle.read(100)
+def _size_problem(connection: sqlite3.Connection, path: Path) -> str | None:
+    """What is wrong with the file's length, if anything: SQLite writes whole pages, as
+    many as it counts; a file cut short (a full disk, a copy stopped midway) is found here
+    even where SQLite's own check reads the missing bytes as zeros.
+
+    The file is never opened a second time: closing another descriptor of it would drop
+    this process's locks on it, and another process could then reset the log this one
+    writes to (which lost reviews when two grades ran at once).
+    """
     size = path.stat().st_size
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return None  # not ours to judge here: the checks before read the file as SQLite
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
+    page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
     if page_size and size % page_size:
         return f"{size} bytes is not a whole number of {page_size}-byte pages: cut short?"
-    pages = int.from_bytes(header[28:32], "big")
-    counter, valid_for = header[24:28], header[92:96]
+    pages = int(connection.execute("PRAGMA page_count").fetchone()[0])
     wal = path.with_name(path.name + "-wal")
-    if counter == valid_for and pages * page_size > size and not wal.exists():
-        return f"the header says {pages} pages but the file holds {size // page_size}: cut short?"
+    if pages * page_size > size and not wal.exists():
+        return f"SQLite counts {pages} pages but the file holds {size // page_size}: cut short?"
     return None
 
 
