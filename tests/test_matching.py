@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mlsd_draw import Diagram, parse, parse_file, slugify
 from mlsd_draw.grading.matching import HOWS, Alignment, Pair, align
 from mlsd_draw.grading.normalise import normalize_label
+from mlsd_draw.library.references import load_case
 
 # --------------------------------------------------------------------------------------------
 # One tiny pair of graphs per `how`: (reference, attempt, expected pair).
@@ -455,3 +456,17 @@ def test_shipped_references_align_with_themselves(path: Path) -> None:
     alignment = align(reference, reference)
     assert all(p.reference == p.attempt and p.how == "exact" for p in alignment.pairs)
     assert len(alignment.pairs) == len(reference.nodes)
+
+
+def test_a_box_named_exactly_like_a_component_is_that_component() -> None:
+    """Neighbours (or a description) that point elsewhere do not take away an exact name."""
+    reference = load_case("chat-assistant").diagram
+    attempt = parse("@case chat-assistant\nPrompt enhancer -> Reward model\n")
+    pairs = align(reference, attempt).by_attempt()
+    assert pairs["reward-model"].reference == "reward-model"
+    assert pairs["reward-model"].how == "exact"
+    described = parse(
+        "Prompt enhancer -> Reward model\n"
+        "Reward model: generates the reply the user reads from the prompt\n"
+    )
+    assert align(reference, described).by_attempt()["reward-model"].reference == "reward-model"

@@ -185,6 +185,7 @@ def solve(
         att_nodes, ((e.source, e.target, e.kind == "undirected") for e in attempt.edges)
     )
     weak = (label >= STRUCTURE_FLOOR) & (label < REJECT)
+    exact_pairs = _sole_exact_pairs(label, kind)
     # Ties go to the heavier reference component, then to the one written first.
     prior = WEIGHT_TIE * np.log1p([max(0.0, node.weight) for node in reference.nodes])
     prior -= ORDER_TIE * np.arange(nr) / nr
@@ -199,7 +200,14 @@ def solve(
             support >= CLEAR_CHOICE * support.max(axis=0, keepdims=True)
         )
         lifted = (label >= REJECT) | (weak & (support > 0) & clear)
-        return np.where(lifted, raw, label), support
+        score = np.where(lifted, raw, label)
+        # A box named exactly as one component, and the only one so named, is that
+        # component: neighbours may not pull it elsewhere (they still tell apart two boxes
+        # of the same name).
+        for i, j in exact_pairs:
+            others = np.arange(nr) != i
+            score[others, j] = np.minimum(score[others, j], score[i, j] - EXACT_MARGIN)
+        return score, support
 
     def fit(assignment: npt.NDArray[np.int64], score: FloatArray) -> float:
         """How well an assignment is justified by the bonus it gives itself."""
@@ -230,3 +238,23 @@ def solve(
         assignment[weak_pairs] = -1
         score, support = rescore(assignment)
     return Solution(reference, att_nodes, evidence, label, kind, support, score, assignment)
+
+
+EXACT_NAME = 0.97
+"""Label evidence of an exact or normalised-equal name (see `evidence`)."""
+EXACT_MARGIN = 0.05
+"""How far below a sole exact name any other reading of that box stays (more than the
+ties the weights break)."""
+
+
+def _sole_exact_pairs(label: FloatArray, kind: npt.NDArray[np.int8]) -> list[tuple[int, int]]:
+    """(reference, attempt) pairs named exactly alike where neither has another exact match."""
+    exact = (label >= EXACT_NAME) & (kind == KINDS.index("exact"))
+    rows, cols = np.nonzero(exact)
+    row_counts = exact.sum(axis=1)
+    col_counts = exact.sum(axis=0)
+    return [
+        (int(i), int(j))
+        for i, j in zip(rows, cols, strict=True)
+        if row_counts[i] == 1 and col_counts[j] == 1
+    ]
