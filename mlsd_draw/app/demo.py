@@ -12,7 +12,8 @@ from ..drawing.diff_image import default_diff_path, write_diff
 from ..grading.scoring import Grade, grade
 from ..language.parser import parse
 from ..library.references import load_case
-from ..practice.schedule import RATING_NAMES, rating_for
+from .grading import rating_of
+from .practice import rating_name
 
 EXAMPLE = "video-recommendation-attempt.mlsd"
 
@@ -48,6 +49,6 @@ def run_demo(output_dir: Path) -> DemoResult:
     reference = load_case(attempt.directives.case or "video-recommendation").diagram
     result = grade(reference, attempt)
     picture = write_diff(result, default_diff_path(source))
-    rating = RATING_NAMES[rating_for(result)]
+    rating = rating_name(rating_of(result))
     report = write_diff(result, source.with_name(source.stem + ".report.html"), rating=rating)
     return DemoResult(result, (source, picture, report))

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from ..language.model import Diagram, Node
 from .assignment import REJECT, assign
-from .evidence import KINDS, Evidence, FloatArray, label_evidence
+from .evidence import KINDS, NORMALISED_EQUAL, Evidence, FloatArray, label_evidence
 from .structure import sparse_adjacency, structure_support
 from .vocabulary import Vocabulary, shipped_vocabulary
 
@@ -240,8 +240,6 @@ def solve(
     return Solution(reference, att_nodes, evidence, label, kind, support, score, assignment)
 
 
-EXACT_NAME = 0.97
-"""Label evidence of an exact or normalised-equal name (see `evidence`)."""
 EXACT_MARGIN = 0.05
 """How far below a sole exact name any other reading of that box stays (more than the
 ties the weights break)."""
@@ -249,7 +247,7 @@ ties the weights break)."""
 
 def _sole_exact_pairs(label: FloatArray, kind: npt.NDArray[np.int8]) -> list[tuple[int, int]]:
     """(reference, attempt) pairs named exactly alike where neither has another exact match."""
-    exact = (label >= EXACT_NAME) & (kind == KINDS.index("exact"))
+    exact = (label >= NORMALISED_EQUAL) & (kind == KINDS.index("exact"))
     rows, cols = np.nonzero(exact)
     row_counts = exact.sum(axis=1)
     col_counts = exact.sum(axis=0)
