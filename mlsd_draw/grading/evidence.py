@@ -25,7 +25,7 @@ from .spellings import Form, description_text, forms
 from .terms import VAGUE, TermMatch, reference_roles, term_matches
 from .vocabulary import Vocabulary
 
-__all__ = ["KINDS", "Evidence", "FloatArray", "label_evidence"]
+__all__ = ["KINDS", "NORMALISED_EQUAL", "Evidence", "FloatArray", "label_evidence"]
 
 FloatArray = npt.NDArray[np.float64]
 
