@@ -96,7 +96,7 @@ def test_forgetting_a_weighted_component_costs_more_than_a_weight_1_one(case: st
 # -- MLSD_DRAW_REFS ---------------------------------------------------------------------------
 
 MY_CASE = """\
-@case search-ranking
+@case hotel-search-ranking
 @title Search ranking for an online shop
 @prompt Rank products for a text query.
 @level staff
@@ -117,22 +117,22 @@ Photo -> Encoder -> Neighbours
 def my_refs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "my-refs"
     folder.mkdir()
-    (folder / "search-ranking.mlsd").write_text(MY_CASE, encoding="utf-8")
+    (folder / "hotel-search-ranking.mlsd").write_text(MY_CASE, encoding="utf-8")
     monkeypatch.setenv("MLSD_DRAW_REFS", str(folder))
     return folder
 
 
 def test_a_folder_in_mlsd_draw_refs_adds_its_cases(my_refs: Path) -> None:
-    assert "search-ranking" in case_ids()
-    assert "search-ranking" not in shipped_case_ids()
-    reference = load_case("search-ranking")
+    assert "hotel-search-ranking" in case_ids()
+    assert "hotel-search-ranking" not in shipped_case_ids()
+    reference = load_case("hotel-search-ranking")
     assert reference.diagram.directives.title == "Search ranking for an online shop"
-    assert reference.origin == str(my_refs / "search-ranking.mlsd")
-    assert reference.case == "search-ranking"
+    assert reference.origin == str(my_refs / "hotel-search-ranking.mlsd")
+    assert reference.case == "hotel-search-ranking"
     info = {c.id: c for c in list_cases()}
-    assert info["search-ranking"].origin == str(my_refs)
-    assert info["search-ranking"].components == 4
-    assert info["search-ranking"].level == "staff"
+    assert info["hotel-search-ranking"].origin == str(my_refs)
+    assert info["hotel-search-ranking"].components == 4
+    assert info["hotel-search-ranking"].level == "staff"
     assert info["visual-search"].origin == SHIPPED
 
 
@@ -141,15 +141,15 @@ def test_list_shows_a_case_from_mlsd_draw_refs(my_refs: Path) -> None:
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["id", "title", "components", "level", "from"]
-    row = next(r for r in rows if r.startswith("search-ranking "))
-    assert row.split("  ")[0] == "search-ranking"
+    row = next(r for r in rows if r.startswith("hotel-search-ranking "))
+    assert row.split("  ")[0] == "hotel-search-ranking"
     assert "Search ranking for an online shop" in row
     assert row.endswith(str(my_refs))
     assert " 4  staff  " in row
     assert len(rows) == len(CASES) + 1
     as_json = json.loads(CliRunner().invoke(cli, ["list", "--format", "json"]).stdout)
     assert {
-        "id": "search-ranking",
+        "id": "hotel-search-ranking",
         "title": "Search ranking for an online shop",
         "components": 4,
         "level": "staff",
@@ -161,15 +161,15 @@ def test_list_shows_a_case_from_mlsd_draw_refs(my_refs: Path) -> None:
 def test_grade_ref_takes_a_case_from_mlsd_draw_refs() -> None:
     attempt = "Query -> Retrieval -> Ranker -> Results\n"
     result = CliRunner().invoke(
-        cli, ["grade", "-", "--ref", "search-ranking", "--format", "json"], input=attempt
+        cli, ["grade", "-", "--ref", "hotel-search-ranking", "--format", "json"], input=attempt
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["case"] == "search-ranking"
+    assert report["case"] == "hotel-search-ranking"
     assert report["score"] == 100
     # ... and so does an attempt's own @case.
     result = CliRunner().invoke(
-        cli, ["grade", "-", "--format", "json"], input="@case search-ranking\n" + attempt
+        cli, ["grade", "-", "--format", "json"], input="@case hotel-search-ranking\n" + attempt
     )
     assert json.loads(result.stdout)["score"] == 100
 
@@ -188,12 +188,12 @@ def test_the_first_folder_of_mlsd_draw_refs_wins(
 ) -> None:
     second = tmp_path / "second"
     second.mkdir()
-    (second / "search-ranking.mlsd").write_text(MY_VISUAL_SEARCH, encoding="utf-8")
+    (second / "hotel-search-ranking.mlsd").write_text(MY_VISUAL_SEARCH, encoding="utf-8")
     (second / "only-here.mlsd").write_text(MY_CASE, encoding="utf-8")
     path_list = os.pathsep.join([str(my_refs), "", str(second)])  # an empty entry is skipped
     monkeypatch.setenv("MLSD_DRAW_REFS", path_list)
     assert (
-        load_case("search-ranking").diagram.directives.title == "Search ranking for an online shop"
+        load_case("hotel-search-ranking").diagram.directives.title == "Search ranking for an online shop"
     )
     assert "only-here" in case_ids()
 
@@ -216,14 +216,14 @@ def test_error_mlsd_draw_refs_naming_no_folder(
 @pytest.mark.usefixtures("my_refs")
 def test_error_unknown_case_names_the_closest_ids_including_the_users() -> None:
     with pytest.raises(
-        UsageError, match="unknown case 'search-rankin': did you mean search-ranking"
+        UsageError, match="unknown case 'search-rankin': did you mean hotel-search-ranking"
     ):
         load_case("search-rankin")
 
 
 def test_a_path_is_never_taken_for_a_case_id(my_refs: Path) -> None:
-    assert load_reference(str(my_refs / "search-ranking.mlsd")).origin.endswith(
-        "search-ranking.mlsd"
+    assert load_reference(str(my_refs / "hotel-search-ranking.mlsd")).origin.endswith(
+        "hotel-search-ranking.mlsd"
     )
     with pytest.raises(UsageError, match="no such file"):
-        load_reference("search-ranking.mlsd")  # a file name, even if a case has that id
+        load_reference("hotel-search-ranking.mlsd")  # a file name, even if a case has that id

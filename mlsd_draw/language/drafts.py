@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..core.errors import Diagnostic, Severity, Span
+from .comments import attach_comments
 from .keywords import (
     ALL_KEYS,
     EDGE_KEYS,
@@ -24,7 +25,17 @@ from .keywords import (
     did_you_mean,
     split_list,
 )
-from .model import NODE_KINDS, Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+from .model import (
+    NODE_KINDS,
+    Anchor,
+    Diagram,
+    Directives,
+    Edge,
+    EdgeKind,
+    Group,
+    Node,
+    slugify,
+)
 from .tokenizer import Attr, Token
 
 
@@ -94,6 +105,16 @@ class DiagramDraft:
         self.groups: dict[str, _GroupDraft] = {}
         self.stack: list[tuple[str | None, Token]] = []  # (group id or None if invalid, '{')
         self.slugs: dict[str, str] = {}
+        self.statements: list[tuple[int, Anchor | _EdgeDraft, Anchor | _EdgeDraft]] = []
+        """Where each statement starts and what it stands for first and last (a chain's
+        first and last edge), to tie comments to it. An edge is kept as its draft:
+        merging may still turn its ends around."""
+
+    def stated(
+        self, start: int, first: Anchor | _EdgeDraft, last: Anchor | _EdgeDraft | None = None
+    ) -> None:
+        """Remember a statement starting at `start`, for the comments around it."""
+        self.statements.append((start, first, first if last is None else last))
 
     def slug(self, name: str) -> str:
         """The id of a name, remembered: large files repeat the same names many times."""
@@ -156,7 +177,8 @@ class DiagramDraft:
 
     def connect(
         self, source: str, target: str, arrow: Token, label: str | None, attrs: Token | None
-    ) -> None:
+    ) -> _EdgeDraft:
+        """Join two components as `arrow` says; returns the (first) edge made or merged."""
         if source == target:
             self.warn(
                 f"'{self.nodes[source].label}' feeds itself",
@@ -172,12 +194,13 @@ class DiagramDraft:
             pairs = [(source, target, "directed"), (target, source, "directed")]
         else:
             pairs = [(source, target, "undirected")]
-        for a, b, kind in pairs:
-            edge = self.edge_between(a, b, kind, arrow)
+        edges = [self.edge_between(a, b, kind, arrow) for a, b, kind in pairs]
+        for edge in edges:
             if label is not None:
                 edge.edge_label = label
             for attr in attrs.attrs if attrs is not None else ():
                 self.attribute(edge, attr, EDGE_KEYS, "edges")
+        return edges[0]
 
     def edge_between(self, a: str, b: str, kind: EdgeKind, arrow: Token) -> _EdgeDraft:
         """The edge a->b, created or merged so the result never depends on statement order.
@@ -346,7 +369,15 @@ class DiagramDraft:
             for e in self.edges.values()
         )
         warnings = tuple(d for d in self.diagnostics if d.severity == "warning")
-        return Diagram(directives, groups, nodes, edges, warnings)
+        statements = [
+            (start, _anchor(first), _anchor(last)) for start, first, last in self.statements
+        ]
+        comments = attach_comments(self.text, statements)
+        return Diagram(directives, groups, nodes, edges, warnings, comments)
+
+
+def _anchor(what: Anchor | _EdgeDraft) -> Anchor:
+    return ("edge", what.source, what.target) if isinstance(what, _EdgeDraft) else what
 
 
 SINGLE_VALUED = frozenset({"weight", "note", "label", "kind"})

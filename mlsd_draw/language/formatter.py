@@ -4,7 +4,10 @@ The canonical form: directives first; then, per group (nested groups indented), 
 per component that carries attributes or a description or that no edge of its group
 mentions, then the nested groups, then the group's edges as `A -> B -> C` chains. An edge
 sits in the innermost group that holds both its ends, so every component is first
-mentioned inside its own group and parsing the output gives the same diagram.
+mentioned inside its own group and parsing the output gives the same diagram. Comments
+are the writer's own words and are kept, each on or before the statement it belongs to
+(see :mod:`mlsd_draw.language.comments`); a component with a comment is always declared
+on a line of its own so its comment has a place.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Mapping
 
-from .model import Diagram, Edge, Group, Node
+from .model import Anchor, Comment, Diagram, Edge, Group, Node
 from .tokenizer import Tok, tokenize
 
 _INDENT = "  "
+
+_Line = tuple[str, tuple[Anchor, ...]]
+"""A line of output and the anchors of what it writes, to put comments back."""
 
 
 def quote(text: str) -> str:
@@ -150,19 +156,25 @@ def _plain(edge: Edge) -> bool:
     return edge.kind == "directed" and edge.label is None and _edge_suffix(edge) == ""
 
 
-def _edge_lines(edges: list[Edge], labels: dict[str, str]) -> list[str]:
+def _edge_lines(
+    edges: list[Edge], labels: dict[str, str], commented: tuple[set[Anchor], set[Anchor]]
+) -> list[_Line]:
     """Edges as statements: plain edges joined into chains, the rest one per line.
 
     A chain starts at the first edge not yet written and goes on, while it can, with the
     first unwritten plain edge out of its last node; so the output is stable under `fmt`.
+    A chain ends at an edge with a comment after it and never takes in one with a comment
+    before it, so comments stay where they were written. Each line comes with the
+    anchors of the edges it writes.
     """
+    before, after = commented
     plain = [_plain(edge) for edge in edges]
     used = [False] * len(edges)
     leaving: dict[str, deque[int]] = defaultdict(deque)
     for i, edge in enumerate(edges):
         if plain[i]:
             leaving[edge.source].append(i)
-    lines = []
+    lines: list[_Line] = []
     for i, edge in enumerate(edges):
         if used[i]:
             continue
@@ -170,28 +182,43 @@ def _edge_lines(edges: list[Edge], labels: dict[str, str]) -> list[str]:
         if not plain[i]:
             arrow = "--" if edge.kind == "undirected" else "->"
             name_a, name_b = labels[edge.source], labels[edge.target]
-            lines.append(f"{name_a} {arrow} {name_b}{_edge_suffix(edge)}")
+            lines.append((f"{name_a} {arrow} {name_b}{_edge_suffix(edge)}", (_anchor(edge),)))
             continue
         chain = [edge.source, edge.target]
-        while True:
+        anchors = [_anchor(edge)]
+        while anchors[-1] not in after:
             queue = leaving[chain[-1]]
             while queue and used[queue[0]]:
                 queue.popleft()
-            if not queue:
+            if not queue or _anchor(edges[queue[0]]) in before:
                 break
             j = queue.popleft()
             used[j] = True
             chain.append(edges[j].target)
-        lines.append(" -> ".join(labels[n] for n in chain))
+            anchors.append(_anchor(edges[j]))
+        lines.append((" -> ".join(labels[n] for n in chain), tuple(anchors)))
     return lines
 
 
-def format_diagram(diagram: Diagram) -> str:
-    """The canonical text of a diagram; parsing it gives the same diagram back."""
-    out: list[str] = []
-    for key, value in diagram.directives.items():
-        out.append(f"@{key} {format_directive(value)}")
+def _anchor(edge: Edge) -> Anchor:
+    return ("edge", edge.source, edge.target)
 
+
+def format_diagram(diagram: Diagram) -> str:
+    """The canonical text of a diagram; parsing it gives the same diagram back.
+
+    The comments of the source (`Diagram.comments`) are kept, each on or before the
+    statement it belongs to wherever that statement lands.
+    """
+    out: list[_Line] = [
+        (f"@{key} {format_directive(value)}", (("directive", key),))
+        for key, value in diagram.directives.items()
+    ]
+    commented = {c.anchor[1] for c in diagram.comments if c.anchor[0] == "node"}
+    edge_comments: tuple[set[Anchor], set[Anchor]] = (
+        {c.anchor for c in diagram.comments if not c.trailing},
+        {c.anchor for c in diagram.comments if c.trailing},
+    )
     labels = {node.id: format_name(node.label) for node in diagram.nodes}
     group_of = {node.id: node.group for node in diagram.nodes}
     paths = {g.id: diagram.group_path(g.id) for g in diagram.groups}
@@ -208,35 +235,69 @@ def format_diagram(diagram: Diagram) -> str:
     for node in diagram.nodes:
         nodes_in[node.group].append(node)
 
-    def block(scope: str | None, depth: int) -> list[str]:
+    def block(scope: str | None, depth: int) -> list[_Line]:
         pad = _INDENT * depth
-        sections: list[list[str]] = []
+        sections: list[list[_Line]] = []
         mentioned = mentioned_in.get(scope, set())
-        declared = [
-            pad + format_node(n)
+        declared: list[_Line] = [
+            (pad + format_node(n), (("node", n.id),))
             for n in nodes_in[scope]
-            if n.id not in mentioned or format_node(n) != labels[n.id]
+            if n.id not in mentioned or n.id in commented or format_node(n) != labels[n.id]
         ]
         if declared:
             sections.append(declared)
         for child in children[scope]:
             head = f"{pad}{format_group_head(diagram.group(child))} {{"
-            sections.append([head, *block(child, depth + 1), pad + "}"])
-        edge_lines = [pad + line for line in _edge_lines(edges_in.get(scope, []), labels)]
+            sections.append(
+                [
+                    (head, (("group", child),)),
+                    *block(child, depth + 1),
+                    (pad + "}", (("close", child),)),
+                ]
+            )
+        edge_lines = [
+            (pad + line, anchors)
+            for line, anchors in _edge_lines(edges_in.get(scope, []), labels, edge_comments)
+        ]
         if edge_lines:
             sections.append(edge_lines)
-        lines: list[str] = []
+        lines: list[_Line] = []
         for section in sections:
             if lines:
-                lines.append("")
+                lines.append(("", ()))
             lines.extend(section)
         return lines
 
     body = block(None, 0)
     if out and body:
-        out.append("")
+        out.append(("", ()))
     out.extend(body)
-    return "\n".join(out) + "\n"
+    return "\n".join(_with_comments(out, diagram.comments)) + "\n"
+
+
+def _with_comments(lines: list[_Line], comments: tuple[Comment, ...]) -> list[str]:
+    """The lines with each comment put back: a trailing one at the end of its statement's
+    line, any other on its own lines before it (before the `}` for the end of a group);
+    comments of statements that no longer stand anywhere go to the end, never lost."""
+    leading: dict[Anchor, list[str]] = defaultdict(list)
+    trailing: dict[Anchor, list[str]] = defaultdict(list)
+    for comment in comments:
+        (trailing if comment.trailing else leading)[comment.anchor].append(comment.text)
+    out: list[str] = []
+    for text, anchors in lines:
+        pad = text[: len(text) - len(text.lstrip())]
+        if anchors and anchors[0][0] == "close":
+            pad += _INDENT
+        before = [c for anchor in anchors for c in leading.pop(anchor, [])]
+        after = [c for anchor in anchors for c in trailing.pop(anchor, [])]
+        # Only one comment fits after the line; the others stand before it.
+        out.extend(pad + c for c in before + after[1:])
+        out.append(f"{text}  {after[0]}" if after else text)
+    rest = [c for texts in (*leading.values(), *trailing.values()) for c in texts]
+    if rest and out and out[-1]:
+        out.append("")
+    out.extend(rest)
+    return out
 
 
 def _common_group(a: str | None, b: str | None, paths: dict[str, tuple[str, ...]]) -> str | None:

@@ -22,6 +22,10 @@ NODE_KINDS = ("service", "model", "store", "data", "queue", "client", "job")
 
 EdgeKind = Literal["directed", "undirected"]
 
+Anchor = tuple[str, ...]
+"""What a comment belongs to: `("directive", key)`, `("group", id)`, `("close", id)` (the
+`}` of a group), `("node", id)`, `("edge", source, target)`, or `("end",)` (the file's end)."""
+
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -116,6 +120,20 @@ class Edge:
         return (self.source, self.target)
 
 
+@dataclass(frozen=True)
+class Comment:
+    """A `#` comment, kept so that rewriting a file never loses the writer's own words.
+
+    `text` is the comment as written from its `#` (trailing blanks dropped). A trailing
+    comment ends the line of the statement it belongs to; any other stands on lines of its
+    own before it.
+    """
+
+    text: str
+    anchor: Anchor
+    trailing: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Diagram:
     """A parsed diagram: directives, groups, nodes and edges, in order of first appearance.
@@ -129,6 +147,8 @@ class Diagram:
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     warnings: tuple[Diagnostic, ...] = field(default=(), compare=False, repr=False)
+    comments: tuple[Comment, ...] = field(default=(), compare=False, repr=False)
+    """The comments of the source, for `fmt`; like spans, they are not part of the meaning."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Diagram):

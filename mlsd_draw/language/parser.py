@@ -137,6 +137,7 @@ class _Parser(DiagramDraft):
         if not token.value:
             self.error(f"'@{key}' has no value", token.span, f"write it as `@{key} value`")
             return
+        self.stated(token.start, ("directive", key))
         if key not in DIRECTIVES:
             self.warn(f"unknown directive '@{key}'", token.span, did_you_mean(key, DIRECTIVES))
             self.extra_directives[key] = token.value
@@ -160,7 +161,9 @@ class _Parser(DiagramDraft):
                 "remove it, or open the group with `Name {` before its components",
             )
         else:
-            self.stack.pop()
+            group_id, _ = self.stack.pop()
+            if group_id is not None:
+                self.stated(token.start, ("close", group_id))
 
     # -- statements ------------------------------------------------------------------------
 
@@ -212,6 +215,7 @@ class _Parser(DiagramDraft):
                 )
         elif self.check_name(tokens[0]):
             group_id = self.declare_group(tokens[0], tokens[1:])
+            self.stated(tokens[0].start, ("group", group_id))
         self.stack.append((group_id, brace))
 
     def single_edge(self, source: Token, arrow: Token, target: Token) -> None:
@@ -220,7 +224,7 @@ class _Parser(DiagramDraft):
         if self.check_name(source) and self.check_name(target):
             a = self.mention(Item(source), edge_end=True)
             b = self.mention(Item(target), edge_end=True)
-            self.connect(a, b, arrow, None, None)
+            self.stated(source.start, self.connect(a, b, arrow, None, None))
 
     def chain(self, tokens: list[Token]) -> None:
         """A node statement (`A [..]: text`) or an edge chain (`A, B -> C [..]: label`)."""
@@ -283,15 +287,20 @@ class _Parser(DiagramDraft):
         if arrows and segments[-1][-1].attrs is not None:
             edge_attrs, segments[-1][-1].attrs = segments[-1][-1].attrs, None
         ids = [[self.mention(item, edge_end=bool(arrows)) for item in seg] for seg in segments]
+        start = tokens[0].start
         if not arrows:  # `A`, `A: text`, or `A, B` declaring several components
+            self.stated(start, ("node", ids[0][0]))
             if text is not None:
                 self.describe(ids[0][0], text)
             return
         label = text.value if text is not None else None
-        for arrow, sources, targets in zip(arrows, ids, ids[1:], strict=False):
-            for source in sources:
-                for target in targets:
-                    self.connect(source, target, arrow, label, edge_attrs)
+        made = [
+            self.connect(source, target, arrow, label, edge_attrs)
+            for arrow, sources, targets in zip(arrows, ids, ids[1:], strict=False)
+            for source in sources
+            for target in targets
+        ]
+        self.stated(start, made[0], made[-1])
 
     def missing_name(self, tokens: list[Token], i: int, arrows: list[Token]) -> None:
         """Report the token where a name was expected (or the end of the statement)."""
