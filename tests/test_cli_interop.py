@@ -117,3 +117,28 @@ def test_export_anki_writes_one_note_per_case(tmp_path: Path) -> None:
         assert connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == expected
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize(("name", "first_line"), [("x.mmd", "flowchart LR"), ("x.gv", "digraph")])
+def test_convert_takes_the_format_from_the_output_extension(
+    tmp_path: Path, name: str, first_line: str
+) -> None:
+    source = tmp_path / "a.mlsd"
+    source.write_text("A [weight: 2; aka: x]: what it does\nA -> B\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "-o", str(tmp_path / name)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / name).read_text(encoding="utf-8")
+    assert written.startswith(first_line)
+    back = CliRunner().invoke(cli, ["convert", str(tmp_path / name), "--to", "mlsd"])
+    assert back.output == source.read_text(encoding="utf-8").replace("\nA -> B", "\n\nA -> B")
+
+
+@pytest.mark.parametrize("output", [None, "x.txt"])
+def test_convert_without_a_format_says_how_to_name_one(tmp_path: Path, output: str | None) -> None:
+    source = tmp_path / "a.mlsd"
+    source.write_text("A -> B\n", encoding="utf-8")
+    args = ["convert", str(source)] + (["-o", str(tmp_path / output)] if output else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "--to mermaid" in result.output
+    assert not (tmp_path / "x.txt").exists()

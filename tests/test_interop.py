@@ -962,20 +962,32 @@ def test_every_shipped_reference_survives_mermaid(case_id: str) -> None:
 
 @pytest.mark.parametrize("case_id", shipped_case_ids())
 def test_every_shipped_reference_survives_dot(case_id: str) -> None:
-    """DOT keeps less than Mermaid (no description lines, and service/client are Graphviz's
-    default shapes), but the graph, the groups, the title and the notes come back."""
+    """Interchange DOT carries what a picture cannot (kinds, aliases, weights, notes,
+    descriptions) in an `mlsd` attribute, so the whole reference comes back."""
     reference = load_case(case_id).diagram
     back = dot(diagram_to_dot(reference))
-    assert groups_of(back) == groups_of(reference)
-    assert edges_of(back) == edges_of(reference)
-    assert {n.id: (n.label, n.group, n.note) for n in back.nodes} == {
-        n.id: (n.label, n.group, n.note) for n in reference.nodes
-    }
-    drawn_kinds = {"store", "model", "data", "queue", "job"}
-    assert {n.id: n.kind for n in back.nodes if n.kind} == {
-        n.id: n.kind for n in reference.nodes if n.kind in drawn_kinds
-    }
-    assert back.directives.title == reference.directives.title
+    assert graph_view(back) == graph_view(reference)
+    assert back == reference
+    assert back.warnings == ()
+
+
+@pytest.mark.parametrize("case_id", shipped_case_ids())
+def test_every_shipped_reference_survives_mermaid_whole(case_id: str) -> None:
+    reference = load_case(case_id).diagram
+    assert mermaid(to_mermaid(reference)) == reference
+
+
+@pytest.mark.parametrize(
+    ("what", "text"),
+    [
+        ("a node declaration that does not parse", 'digraph { a [mlsd="A [weight: x"] }'),
+        ("edge details that do not parse", 'digraph { a -> b [mlsd="[weight: -1]"] }'),
+        ("a Mermaid details line that does not parse", "flowchart LR\n a\n %% mlsd: a A [aka"),
+    ],
+)
+def test_broken_mlsd_details_are_a_warning_not_a_failure(what: str, text: str) -> None:
+    diagram = dot(text) if text.startswith("digraph") else mermaid(text)
+    assert any("mlsd details do not parse" in w.message for w in diagram.warnings), what
 
 
 # Generated `.mlsd` files: any printable characters in names, labels and directives.
@@ -1009,10 +1021,24 @@ def mlsd_texts(draw: st.DrawFn) -> str:
     for component in components:
         open_group: bool = draw(st.booleans())
         if groups and open_group:
-            lines.append(f"{quoted(groups.pop())} {{")
+            note = f" [note: {quoted(draw(free_text))}]" if draw(st.booleans()) else ""
+            lines.append(f"{quoted(groups.pop())}{note} {{")
             depth += 1
+        attributes = []
         kind = draw(kinds)
-        lines.append(quoted(component) + (f" [kind: {kind}]" if kind else ""))
+        if kind:
+            attributes.append(f"kind: {kind}")
+        if draw(st.booleans()):
+            aliases = draw(st.lists(st.one_of(free_text, special), min_size=1, max_size=3))
+            attributes.append("aka: " + ", ".join(quoted(a) for a in aliases))
+        if draw(st.booleans()):
+            attributes.append(f"weight: {draw(st.sampled_from(['0', '2', '0.5', '1000']))}")
+        if draw(st.booleans()):
+            attributes.append(f"note: {quoted(draw(st.one_of(free_text, special)))}")
+        line = quoted(component) + (f" [{'; '.join(attributes)}]" if attributes else "")
+        if draw(st.booleans()):
+            line += f": {quoted(draw(st.one_of(free_text, special)))}"
+        lines.append(line)
         if depth and draw(st.booleans()):
             lines.append("}")
             depth -= 1
@@ -1031,8 +1057,17 @@ def test_mlsd_to_mermaid_and_back_keeps_the_graph(text: str) -> None:
     diagram = parse(text)
     back = mermaid(to_mermaid(diagram))
     assert graph_view(back) == graph_view(diagram)
+    assert back == diagram, "descriptions, aliases, weights and notes come back too"
     # And the text that comes back formats the same way in `.mlsd`.
     assert parse(write_diagram(back, "mlsd")) == back
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mlsd_texts())
+def test_mlsd_to_dot_and_back_keeps_the_whole_diagram(text: str) -> None:
+    diagram = parse(text)
+    back = dot(diagram_to_dot(diagram))
+    assert back == diagram
 
 
 # -- grading -----------------------------------------------------------------------------------

@@ -95,6 +95,24 @@ def draw(diagram: Diagram, output: Path) -> Path:
     return write_image(drawing_dot(diagram), output)
 
 
+def target_format(given: str | None, output: str | None) -> str:
+    """The format `convert` writes: the one asked for, else the one the output file's
+    extension names (`.mlsd`, `.dot`/`.gv`, `.mmd`/`.mermaid`); UsageError when neither says."""
+    from ..core.errors import UsageError
+    from ..formats.dispatch import EXTENSIONS, WRITE_FORMATS
+
+    if given is not None:
+        return given
+    named = EXTENSIONS.get(Path(output).suffix.lower()) if output else None
+    if named in WRITE_FORMATS:
+        return named
+    where = f"'{output}' has no extension that names one" if output else "nothing names one"
+    raise UsageError(
+        f"which format should convert write? {where}: add --to mlsd, --to dot or "
+        "--to mermaid, or write to a .mlsd, .dot or .mmd file"
+    )
+
+
 def convert(diagram: Diagram, target_format: str, output: Path | None = None) -> str | Path:
     """The diagram in another format (`mlsd`, `dot`, `mermaid`): its text, or the path of
     the file written atomically when `output` is given."""

@@ -125,14 +125,13 @@ def show(file: str, output: str | None, as_text: bool) -> None:
     "--to",
     "target_format",
     type=click.Choice(["mlsd", "dot", "mermaid"]),
-    required=True,
-    help="The format to write.",
+    help="The format to write. Default: the one the -o file's extension names.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
 @handles_errors
-def convert(file: str, target_format: str, output: str | None) -> None:
+def convert(file: str, target_format: str | None, output: str | None) -> None:
     """Convert a diagram between .mlsd, Graphviz DOT and a Mermaid flowchart.
 
     Reads .mlsd, .dot/.gv, .mmd and the first Mermaid block of a .md file; paste the
@@ -142,10 +141,12 @@ def convert(file: str, target_format: str, output: str | None) -> None:
     """
     from ..app.diagrams import convert as convert_diagram
     from ..app.diagrams import load_diagram
+    from ..app.diagrams import target_format as format_to_write
 
+    fmt = format_to_write(target_format, output)
     loaded = load_diagram(file)
     echo_warnings(loaded)
-    result = convert_diagram(loaded.diagram, target_format, Path(output) if output else None)
+    result = convert_diagram(loaded.diagram, fmt, Path(output) if output else None)
     if isinstance(result, Path):
         click.echo(str(result))
     else:

@@ -9,6 +9,7 @@ from ..core.exports import lazy_exports
 
 if TYPE_CHECKING:
     from .builder import Builder, EdgeDraft, GroupDraft, NodeDraft, Positions
+    from .directive_comments import comment_value, json_or_raw
     from .dispatch import format_for_path, read_diagram, read_diagram_file, write_diagram
     from .dot_reader import read_dot
     from .dot_scan import DotScan, dot_escapes, dot_label, dot_unquote, scan_dot
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     )
     from .mermaid_nodes import Link, MermaidNodeReader, OpenSubgraph, StatementError
     from .mermaid_reader import read_markdown, read_mermaid
-    from .mermaid_syntax import json_or_raw, mermaid_block, mermaid_text
+    from .mermaid_syntax import mermaid_block, mermaid_text
     from .mermaid_writer import mermaid_quote, to_mermaid
 
 _WHERE = {
@@ -38,7 +39,8 @@ _WHERE = {
     "EdgeDraft": "builder",
     "format_for_path": "dispatch",
     "GroupDraft": "builder",
-    "json_or_raw": "mermaid_syntax",
+    "json_or_raw": "directive_comments",
+    "comment_value": "directive_comments",
     "Link": "mermaid_nodes",
     "mermaid_block": "mermaid_syntax",
     "mermaid_quote": "mermaid_writer",
@@ -73,6 +75,7 @@ __all__ = [
     "StatementError",
     "cluster_members",
     "cluster_style",
+    "comment_value",
     "diagram_to_dot",
     "dot_attributes",
     "dot_escapes",

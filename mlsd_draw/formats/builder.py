@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from ..core.errors import Diagnostic, ParseError, Severity, Span
 from ..language.model import Diagram, Directives, Edge, EdgeKind, Group, Node, slugify
+from ..language.parser import parse
 from ..language.text import LineIndex
 
 
@@ -41,6 +42,9 @@ class NodeDraft:
     label: str | None = None
     kind: str | None = None
     note: str | None = None
+    description: str | None = None
+    aliases: tuple[str, ...] = ()
+    weight: float = 1.0
 
 
 @dataclass
@@ -51,6 +55,7 @@ class EdgeDraft:
     span: Span
     label: str | None = None
     note: str | None = None
+    weight: float = 1.0
 
 
 @dataclass
@@ -60,6 +65,7 @@ class GroupDraft:
     parent: str | None
     span: Span
     note: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 class Builder:
@@ -127,8 +133,60 @@ class Builder:
         span: Span,
         label: str | None = None,
         note: str | None = None,
-    ) -> None:
-        self.edges.append(EdgeDraft(source, target, kind, span, label, note))
+    ) -> EdgeDraft:
+        """Record an edge as the reader found it; merged with the others in `build`."""
+        draft = EdgeDraft(source, target, kind, span, label, note)
+        self.edges.append(draft)
+        return draft
+
+    def declared(self, draft: NodeDraft, declaration: str, span: Span) -> None:
+        """Apply a component's `.mlsd` declaration carried by another format (the `mlsd`
+        attribute of interchange DOT, a `%% mlsd:` line of Mermaid): its name, kind,
+        aliases, weight, note and description, which a picture cannot hold."""
+        try:
+            node = parse(declaration).nodes[0]
+        except ParseError:
+            self.report(
+                "warning",
+                "this component's mlsd details do not parse; they are ignored",
+                span,
+                "write them as a .mlsd declaration: `Name [aka: x; weight: 2]: description`",
+            )
+            return
+        draft.label, draft.kind, draft.note = node.label, node.kind, node.note
+        draft.description, draft.aliases, draft.weight = node.description, node.aliases, node.weight
+
+    def group_declared(self, draft: GroupDraft, head: str, span: Span) -> None:
+        """Apply a group's `.mlsd` head (`Name [aka: x; note: "..."]`) carried by another
+        format (see `declared`)."""
+        try:
+            group = parse(f"{head} {{ x }}").groups[0]
+        except ParseError:
+            self.report(
+                "warning",
+                "this group's mlsd details do not parse; they are ignored",
+                span,
+                'write them as a .mlsd group head: `Serving [note: "why"]`',
+            )
+            return
+        draft.name, draft.note, draft.aliases = group.name, group.note, group.aliases
+
+    def edge_declared(self, draft: EdgeDraft, details: str, span: Span) -> None:
+        """Apply what follows an edge's ends in `.mlsd` (`[weight: N; note: "..."]: label`)
+        carried by another format (see `declared`)."""
+        try:
+            edge = parse(f"a -> b {details}").edges[0]
+        except ParseError:
+            self.report(
+                "warning",
+                "this edge's mlsd details do not parse; they are ignored",
+                span,
+                'write them as `[weight: 2; note: "why"]`',
+            )
+            return
+        draft.weight = edge.weight
+        draft.note = edge.note if edge.note is not None else draft.note
+        draft.label = edge.label if edge.label is not None else draft.label
 
     def build(self, directives: Directives, empty: tuple[str, Span, str]) -> Diagram:
         """The diagram; ParseError if any error was reported (`empty`: the error for no nodes)."""
@@ -162,6 +220,7 @@ class Builder:
                 group_ids[g.key][0],
                 group_ids[g.key][1],
                 group_ids[g.parent][0] if g.parent is not None else None,
+                g.aliases,
                 note=g.note,
                 span=g.span,
             )
@@ -172,6 +231,9 @@ class Builder:
                 node_ids[n.key][0],
                 node_ids[n.key][1],
                 group_ids[group_of[n.key]][0] if n.key in group_of else None,
+                n.description,
+                n.aliases,
+                n.weight,
                 kind=n.kind,
                 note=n.note,
                 span=n.span,
@@ -265,7 +327,9 @@ class Builder:
                 edge.label = draft.label
             if draft.note is not None:
                 edge.note = draft.note
+            if draft.weight != 1:
+                edge.weight = draft.weight
         return {
-            key: Edge(e.source, e.target, e.kind, e.label, note=e.note, span=e.span)
+            key: Edge(e.source, e.target, e.kind, e.label, e.weight, note=e.note, span=e.span)
             for key, e in merged.items()
         }

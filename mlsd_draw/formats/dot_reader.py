@@ -25,7 +25,8 @@ from ..core.errors import Span
 from ..language.model import Diagram, Directives
 from ..language.text import collapse
 from .builder import Builder
-from .dot_scan import DotScan, dot_escapes, dot_label, dot_unquote, scan_dot
+from .directive_comments import json_or_raw
+from .dot_scan import DotScan, dot_escapes, dot_exact, dot_label, dot_unquote, scan_dot
 
 # -- public API ----------------------------------------------------------------------------
 
@@ -43,7 +44,9 @@ def read_dot(text: str, *, path: str) -> Diagram:
     scan = scan_dot(text, b)
     graphs = _pydot_graphs(text, b)
     diagram = _DotReader(b, scan, graphs[0]).read()
-    written = {m.group(1): m.group(2).strip() for m in _DIRECTIVE_COMMENT.finditer(text)}
+    written = {
+        m.group(1): json_or_raw(m.group(2).strip()) for m in _DIRECTIVE_COMMENT.finditer(text)
+    }
     if not written:
         return diagram
     if diagram.directives.title is not None:
@@ -209,6 +212,8 @@ class _DotReader:
         group = self.b.open_group(name, title, parent, span)
         if "tooltip" in attributes:
             group.note = dot_label(attributes["tooltip"], {"G": name}) or None
+        if "mlsd" in attributes:
+            self.b.group_declared(group, dot_exact(attributes["mlsd"]), span)
         names = self.walk(sub, name)
         self.b.close_group(name)
         return names
@@ -226,6 +231,8 @@ class _DotReader:
             draft.kind = _DOT_KINDS.get(shape)
         if "tooltip" in attributes:
             draft.note = dot_label(attributes["tooltip"], replacements) or None
+        if "mlsd" in attributes:
+            self.b.declared(draft, dot_exact(attributes["mlsd"]), draft.span)
 
     def edge(self, source: str, target: str, raw_attributes: Mapping[str, Any]) -> None:
         attributes = {str(k).lower(): str(v) for k, v in raw_attributes.items()}
@@ -241,10 +248,15 @@ class _DotReader:
         direction = dot_unquote(attributes.get("dir", default)).lower()
         span = self.span_of(source)
         if direction == "none":
-            self.b.connect(source, target, "undirected", span, label or None, note or None)
+            made = [self.b.connect(source, target, "undirected", span, label or None, note or None)]
         elif direction == "back":
-            self.b.connect(target, source, "directed", span, label or None, note or None)
+            made = [self.b.connect(target, source, "directed", span, label or None, note or None)]
         else:
-            self.b.connect(source, target, "directed", span, label or None, note or None)
+            made = [self.b.connect(source, target, "directed", span, label or None, note or None)]
             if direction == "both":
-                self.b.connect(target, source, "directed", span, label or None, note or None)
+                made.append(
+                    self.b.connect(target, source, "directed", span, label or None, note or None)
+                )
+        if "mlsd" in attributes:
+            for draft in made:
+                self.b.edge_declared(draft, dot_exact(attributes["mlsd"]), span)

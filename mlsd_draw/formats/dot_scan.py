@@ -75,6 +75,16 @@ def dot_unquote(raw: str) -> str:
     return raw
 
 
+def dot_exact(raw: str) -> str:
+    """A value exactly as :func:`.dot_writer.quote_dot` wrote it: quotes dropped, each
+    backslash escape undone, `&amp;` as `&`; no label escapes, no whitespace collapsed.
+    For the `mlsd` attribute of interchange DOT, which must come back character for
+    character."""
+    body = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    body = re.sub(r"\\\r?\n", "", body)
+    return re.sub(r"\\(.)", r"\1", body).replace("&amp;", "&")
+
+
 def dot_escapes(text: str, replacements: Mapping[str, str]) -> str:
     """A label's escapes: `\\n` `\\l` `\\r` as spaces, `\\N` `\\G` ... by `replacements`."""
     out: list[str] = []

@@ -12,7 +12,9 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from ..language.formatter import edge_suffix, format_group_head, format_name, format_node
 from ..language.model import Diagram, Edge, Group, Node
+from .directive_comments import comment_value
 
 DESCRIPTION_WIDTH = 28
 """Descriptions are wrapped at about this many characters, under the node's name."""
@@ -96,6 +98,28 @@ def node_style(node: Node) -> dict[str, str]:
     return attrs
 
 
+def interchange_node_style(node: Node) -> dict[str, str]:
+    """A component in interchange DOT: drawn as `node_style` draws it, plus an `mlsd`
+    attribute holding its `.mlsd` declaration when it says more than its name (a kind a
+    shape cannot tell apart, a description, aliases, a weight, spacing a label loses),
+    so `.mlsd` -> DOT -> `.mlsd` loses nothing. Graphviz ignores unknown attributes."""
+    attrs = node_style(node)
+    declaration = format_node(node)
+    if declaration != format_name(node.label) or " ".join(node.label.split()) != node.label:
+        attrs["mlsd"] = declaration
+    return attrs
+
+
+def interchange_edge_style(edge: Edge) -> dict[str, str]:
+    """An edge in interchange DOT: `edge_style`, plus what follows its ends in `.mlsd`
+    as `mlsd` when a picture cannot carry it (a weight, spacing a label loses)."""
+    attrs = edge_style(edge)
+    label = edge.label or ""
+    if edge.weight != 1 or " ".join(label.split()) != label:
+        attrs["mlsd"] = edge_suffix(edge).strip()
+    return attrs
+
+
 def cluster_style(group: Group, depth: int) -> dict[str, str]:
     """How a group is drawn: a rounded cluster, darker the deeper it is nested."""
     attrs = {
@@ -112,6 +136,9 @@ def cluster_style(group: Group, depth: int) -> dict[str, str]:
     }
     if group.note:
         attrs["tooltip"] = group.note
+    head = format_group_head(group)
+    if head != format_name(group.name) or " ".join(group.name.split()) != group.name:
+        attrs["mlsd"] = head
     return attrs
 
 
@@ -174,8 +201,8 @@ def diagram_to_dot(
     *,
     title: str | None = None,
     graph_style: Mapping[str, str] = GRAPH_STYLE,
-    style: Callable[[Node], Mapping[str, str]] = node_style,
-    edge_attributes: Callable[[Edge], Mapping[str, str]] = edge_style,
+    style: Callable[[Node], Mapping[str, str]] = interchange_node_style,
+    edge_attributes: Callable[[Edge], Mapping[str, str]] = interchange_edge_style,
     anchors: Mapping[str, str] | None = None,
     layout: Iterable[str] = (),
 ) -> str:
@@ -193,12 +220,13 @@ def diagram_to_dot(
     graph = {**graph_style, "label": heading} if heading else graph_style
     lines = [
         "digraph mlsd {",
-        # The directives ride along as comments (the title is the graph's label), so
+        # The directives ride along as comments (the title is the graph's label, and a
+        # comment only when the label would lose its spacing), so
         # `.mlsd` -> DOT -> `.mlsd` keeps which case a file answers.
         *(
-            f"  // @{key} {' '.join(value.split())}"
+            f"  // @{key} {comment_value(value)}"
             for key, value in diagram.directives.items()
-            if key != "title"
+            if key != "title" or (title is None and " ".join(value.split()) != value)
         ),
         f"  graph {dot_attributes(graph)}",
         f"  node {dot_attributes(NODE_DEFAULTS)}",

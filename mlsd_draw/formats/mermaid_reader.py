@@ -24,8 +24,10 @@ from typing import NoReturn
 from ..core.errors import Span
 from ..language.keywords import DIRECTIVES, did_you_mean
 from ..language.model import Diagram, Directives
+from .directive_comments import json_or_raw
 from .mermaid_nodes import Link, MermaidNodeReader, OpenSubgraph, StatementError
 from .mermaid_syntax import (
+    DETAILS_COMMENT,
     DIRECTIONS,
     DIRECTIVE_COMMENT,
     HEADER,
@@ -33,7 +35,6 @@ from .mermaid_syntax import (
     MERMAID_ID,
     OTHER_DIAGRAMS,
     WORD,
-    json_or_raw,
     mermaid_block,
     mermaid_text,
 )
@@ -185,6 +186,27 @@ class _MermaidReader(MermaidNodeReader):
         match = DIRECTIVE_COMMENT.fullmatch(self.text[start : self.pos].rstrip())
         if match is not None and not self.seen_statement:
             self.directive(match.group(1), match.group(2), self.b.span(start, self.pos))
+            return
+        details = DETAILS_COMMENT.fullmatch(self.text[start : self.pos].rstrip())
+        if details is not None:
+            key, target, declaration = details.groups()
+            self.details(key, target, declaration, self.b.span(start, self.pos))
+
+    def details(self, key: str, target: str | None, declaration: str, span: Span) -> None:
+        """A `%% mlsd:` line: the declaration of the node or group `key`, or the attributes
+        of the edge `key -> target`, written before it; for any other it is ignored."""
+        if target is None:
+            node = self.b.nodes.get(key)
+            group = self.b.groups.get(key)
+            if node is not None:
+                self.b.declared(node, declaration, span)
+            elif group is not None:
+                self.b.group_declared(group, declaration, span)
+            return
+        for edge in reversed(self.b.edges):
+            if (edge.source, edge.target) == (key, target):
+                self.b.edge_declared(edge, declaration, span)
+                return
 
     def directive(self, key: str, raw: str, span: Span) -> None:
         value = json_or_raw(raw.strip())

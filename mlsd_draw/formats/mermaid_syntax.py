@@ -11,7 +11,6 @@ flowchart is found here. The writer (:mod:`.mermaid_writer`) shares only
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator, Mapping
 
@@ -120,6 +119,9 @@ WORD = re.compile(r"[A-Za-z][\w-]*")
 """A statement's first word, to tell `subgraph`, `end` and the ignored statements apart."""
 IGNORED_STATEMENTS = frozenset({"classDef", "class", "style", "linkStyle", "click", "direction"})
 """Statements Mermaid uses for looks and interaction only: nothing in them is part of the graph."""
+DETAILS_COMMENT = re.compile(r"%%[ \t]*mlsd:[ \t]*(\S+)[ \t]+(?:->[ \t]*(\S+)[ \t]+)?(.*)")
+"""A `%% mlsd: id declaration` (or `%% mlsd: id -> id [attributes]`) comment: what a
+flowchart cannot hold, as :mod:`.mermaid_writer` writes it."""
 DIRECTIVE_COMMENT = re.compile(r"%%[ \t]*@([A-Za-z][\w-]*)[ \t]*(.*)")
 """A `%% @key value` comment: a directive, as :mod:`.mermaid_writer` writes them."""
 
@@ -249,15 +251,3 @@ def mermaid_text(raw: str, *, quoted: bool) -> str:
     reflow = not quoted or markdown or plain != text or "\n" in plain or "\r" in plain
     text = _ENTITY.sub(_decode_entity, plain)
     return collapse(text) if reflow else text
-
-
-def json_or_raw(value: str) -> str:
-    """A directive value: a JSON string when it is one (how the writer quotes), else as written."""
-    if value.startswith('"'):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(decoded, str):
-            return decoded
-    return value

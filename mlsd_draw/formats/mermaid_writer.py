@@ -9,12 +9,13 @@ trims (:data:`.mermaid_syntax.JS_SPACE`) with the reader, and never imports the 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 
+from ..language.formatter import edge_details, format_group_head, format_name, format_node
 from ..language.model import Diagram, Group, Node
+from .directive_comments import comment_value
 from .mermaid_syntax import JS_SPACE
 
 _KIND_SHAPES: Mapping[str | None, tuple[str, str]] = {
@@ -110,27 +111,21 @@ def _mermaid_ids(diagram: Diagram) -> tuple[dict[str, str], dict[str, str]]:
     return nodes, groups
 
 
-def _comment_value(value: str) -> str:
-    """A directive's value on a `%%` line: as written, or as a JSON string where it must be."""
-    plain = value == value.strip() and not value.startswith('"') and "\n" not in value
-    return value if plain and "\r" not in value else json.dumps(value, ensure_ascii=False)
-
-
 def to_mermaid(diagram: Diagram) -> str:
     """The diagram as a Mermaid flowchart (`flowchart LR`) to paste into notes.
 
     Groups are subgraphs (nested), every node is declared once inside its group with its
     kind's shape and a quoted label, and the edges follow at the top level (an edge
     written inside a subgraph would pull its ends into it). Undirected edges are `---`,
-    labels `-->|"..."|`. Directives go on `%% @key value` comment lines, which Mermaid
-    ignores and :func:`.mermaid_reader.read_mermaid` reads back, so reading the text gives
-    the same graph: ids, names, groups, kinds, edges, their kinds and labels, and the
-    directives.
+    labels `-->|"..."|`. Directives go on `%% @key value` comment lines, and what a
+    flowchart cannot hold (descriptions, aliases, weights, notes) on `%% mlsd: id
+    declaration` lines; Mermaid ignores both and :func:`.mermaid_reader.read_mermaid`
+    reads them back, so reading the text gives the same diagram.
     """
     node_ids, group_ids = _mermaid_ids(diagram)
     lines = ["flowchart LR"]
     for key, value in diagram.directives.items():
-        lines.append(f"  %% @{key} {_comment_value(value)}")
+        lines.append(f"  %% @{key} {comment_value(value)}")
     children: dict[str | None, list[Group]] = defaultdict(list)
     for group in diagram.groups:
         children[group.parent].append(group)
@@ -143,8 +138,13 @@ def to_mermaid(diagram: Diagram) -> str:
         for node in nodes_in[scope]:
             opener, closer = _KIND_SHAPES.get(node.kind, _KIND_SHAPES[None])
             lines.append(f"{pad}{node_ids[node.id]}{opener}{mermaid_quote(node.label)}{closer}")
+            if node.description is not None or node.aliases or node.weight != 1 or node.note:
+                lines.append(f"{pad}%% mlsd: {node_ids[node.id]} {format_node(node)}")
         for group in children[scope]:
             lines.append(f"{pad}subgraph {group_ids[group.id]} [{mermaid_quote(group.name)}]")
+            head = format_group_head(group)
+            if head != format_name(group.name):
+                lines.append(f"{pad}  %% mlsd: {group_ids[group.id]} {head}")
             block(group.id, depth + 1)
             lines.append(f"{pad}end")
 
@@ -153,4 +153,8 @@ def to_mermaid(diagram: Diagram) -> str:
         arrow = "---" if edge.kind == "undirected" else "-->"
         label = f"|{mermaid_quote(edge.label)}|" if edge.label else ""
         lines.append(f"  {node_ids[edge.source]} {arrow}{label} {node_ids[edge.target]}")
+        details = edge_details(edge)
+        if details:
+            ends = f"{node_ids[edge.source]} -> {node_ids[edge.target]}"
+            lines.append(f"  %% mlsd: {ends} {details.strip()}")
     return "\n".join(lines) + "\n"

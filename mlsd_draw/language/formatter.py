@@ -97,6 +97,7 @@ def format_directive(value: str) -> str:
 def format_number(value: float) -> str:
     """`3` rather than `3.0`; other numbers in the shortest form that reads back exactly
     (`1000001`, not `1e+06`; `0.1`, not `0.10000000000000001`)."""
+    value = float(value)  # a weight built in code may be an int
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
@@ -145,7 +146,13 @@ def format_group_head(group: Group) -> str:
     )
 
 
-def _edge_suffix(edge: Edge) -> str:
+def edge_details(edge: Edge) -> str:
+    """An edge's attribute list (weight, note, other attributes), or nothing."""
+    return _attribute_list(edge.attributes, weight=edge.weight, note=edge.note)
+
+
+def edge_suffix(edge: Edge) -> str:
+    """What follows an edge's ends: its attribute list and `: label`."""
     text = _attribute_list(edge.attributes, weight=edge.weight, note=edge.note)
     if edge.label is not None:
         text += ": " + format_text(edge.label)
@@ -153,7 +160,7 @@ def _edge_suffix(edge: Edge) -> str:
 
 
 def _plain(edge: Edge) -> bool:
-    return edge.kind == "directed" and edge.label is None and _edge_suffix(edge) == ""
+    return edge.kind == "directed" and edge.label is None and edge_suffix(edge) == ""
 
 
 def _edge_lines(
@@ -182,7 +189,7 @@ def _edge_lines(
         if not plain[i]:
             arrow = "--" if edge.kind == "undirected" else "->"
             name_a, name_b = labels[edge.source], labels[edge.target]
-            lines.append((f"{name_a} {arrow} {name_b}{_edge_suffix(edge)}", (_anchor(edge),)))
+            lines.append((f"{name_a} {arrow} {name_b}{edge_suffix(edge)}", (_anchor(edge),)))
             continue
         chain = [edge.source, edge.target]
         anchors = [_anchor(edge)]
