@@ -12,13 +12,12 @@ import pytest
 
 from mlsd_draw.core.errors import HistoryError
 from mlsd_draw.practice.history import (
-    APPLICATION_ID,
-    MIGRATIONS,
     Outcome,
     default_database_path,
     now_utc,
     open_history,
 )
+from mlsd_draw.practice.history_file import APPLICATION_ID, MIGRATIONS
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 
@@ -197,3 +196,25 @@ def test_the_clock_refuses_a_time_no_schedule_can_hold(monkeypatch: pytest.Monke
         now_utc()
     monkeypatch.setenv("MLSD_DRAW_NOW", "8999-12-31T00:00:00")
     assert now_utc().year == 8999
+
+
+def test_a_healthy_history_that_cannot_be_written_is_read_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only home (or a mounted backup) holding a good history: reading works, and
+    recording says what to do instead of calling the file unreadable. The tests run as
+    any user (root ignores permissions), so 'cannot be written' is what the check says."""
+    path = tmp_path / "history.sqlite3"
+    history = open_history(path)
+    history.record_hint("visual-search", 1, now_utc())
+    history.close()
+    before = path.read_bytes()
+    monkeypatch.setattr("mlsd_draw.practice.history_file._writable", lambda _path: False)
+    history = open_history(path)
+    assert history.read_only
+    assert history.hint_level_since("visual-search", None) == 1
+    with pytest.raises(HistoryError, match="read-only.*--no-save"):
+        history.record_hint("visual-search", 2, now_utc())
+    history.close()
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + "-wal").exists()

@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from .history import (
         AttemptRecord,
         History,
-        Migration,
         Outcome,
         default_database_path,
         now_utc,
         open_history,
     )
+    from .history_file import Migration
     from .schedule import (
         CardState,
         CaseStats,
@@ -63,7 +63,7 @@ _WHERE = {
     "hint": "drills",
     "History": "history",
     "media_name": "anki",
-    "Migration": "history",
+    "Migration": "history_file",
     "note_guid": "anki",
     "note_model": "anki",
     "now_utc": "history",
