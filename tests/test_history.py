@@ -213,7 +213,7 @@ def test_a_healthy_history_that_cannot_be_written_is_read_not_refused(
     history = open_history(path)
     assert history.read_only
     assert history.hint_level_since("visual-search", None) == 1
-    with pytest.raises(HistoryError, match="read-only.*--no-save"):
+    with pytest.raises(HistoryError, match=r"read-only.*--no-save"):
         history.record_hint("visual-search", 2, now_utc())
     history.close()
     assert path.read_bytes() == before
