@@ -43,7 +43,7 @@ def test_practice_loop_through_the_application_layer(
     assert "Stages:" in take_hint(CASE, 1, now=DAY1 + timedelta(minutes=1))
 
     attempt_file.write_text(
-        attempt_file.read_text(encoding="utf-8") + answer(CASE, keep=0.6), encoding="utf-8"
+        attempt_file.read_text(encoding="utf-8") + answer(CASE, keep=0.4), encoding="utf-8"
     )
     monkeypatch.setenv("MLSD_DRAW_NOW", (DAY1 + timedelta(minutes=15)).isoformat())
     loaded = load_diagram(str(attempt_file))
@@ -69,7 +69,9 @@ def test_practice_loop_through_the_application_layer(
 
     report = progress(top=3, now=DAY1 + timedelta(days=1))
     assert [r.case_id for r in report.cases] == [CASE]
-    assert len(report.most_missed) == 3
+    counted = outcome.grade.missing  # bonus components are never missing
+    assert counted, "the 40% answer misses something that counts"
+    assert len(report.most_missed) == min(3, len(counted))
     assert all(m.case_id == CASE and m.missed == 1 for m in report.most_missed)
     assert progress_document(report)["most_missed"][0]["note"] == report.most_missed[0].note
 
