@@ -55,16 +55,13 @@ def term_meaning(text: str, reference_spec: str | None = None) -> TermMeaning:
     reference (a case id or a path), which of its components play each role."""
     from ..grading.normalise import normalize_label
     from ..grading.spellings import forms
-    from ..grading.terms import reference_roles
+    from ..grading.terms import reference_roles, roles_read_in
 
     vocabulary = current_vocabulary()
     words = normalize_label(text)
-    hits = vocabulary.terms_in(words)
     exact = vocabulary.term(words)
     role_ids: list[str] = list(exact.roles) if exact else []
-    for hit in hits:
-        role_ids.extend(r for r in hit.roles if r not in role_ids)
-    role_ids.extend(r for r in vocabulary.roles_named_by(words) if r not in role_ids)
+    role_ids.extend(r for r in roles_read_in(text, vocabulary) if r not in role_ids)
     players: dict[str, dict[int, float]] = {}
     case = None
     labels: list[str] = []

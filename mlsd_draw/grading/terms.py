@@ -16,10 +16,18 @@ from dataclasses import dataclass
 
 from ..language.model import Diagram, Node
 from .normalise import normal_words, raw_tokens
-from .spellings import PREPOSITIONS, Form
+from .spellings import PREPOSITIONS, Form, forms
 from .vocabulary import TermHit, Vocabulary
 
-__all__ = ["TERM", "TERM_SHARED", "VAGUE", "TermMatch", "reference_roles", "term_matches"]
+__all__ = [
+    "TERM",
+    "TERM_SHARED",
+    "VAGUE",
+    "TermMatch",
+    "reference_roles",
+    "roles_read_in",
+    "term_matches",
+]
 
 TERM = 0.85
 """A specific term (`XGBoost`) whose role exactly one reference component plays."""
@@ -78,6 +86,7 @@ def _attempt_hits(node: Node, att_forms: Sequence[Form], vocabulary: Vocabulary)
     and a role's phrase that ends the name before any preposition (`message bus`, `SFT on
     instruct data`): what the box is, not what it works on."""
     hits = vocabulary.terms_in(normal_words(raw_tokens(node.label)))
+    named_as: list[TermHit] = []
     for form in att_forms:
         words = _before_preposition(form.raw)
         if not words or vocabulary.is_vague(words):
@@ -85,8 +94,23 @@ def _attempt_hits(node: Node, att_forms: Sequence[Form], vocabulary: Vocabulary)
         named = vocabulary.roles_named_by(words)
         sure = tuple(sorted(role for role, value in named.items() if value >= SURE))
         if sure:
-            hits.append(TermHit(" ".join(form.raw), sure, vague=False))
-    return hits
+            named_as.append(TermHit(" ".join(form.raw), sure, vague=False))
+    if named_as:
+        # The phrase that says what the box is outranks a word inside it that would play
+        # a role of its own: `Beam search` is decoding, not Apache Beam.
+        what = {role for hit in named_as for role in hit.roles}
+        hits = [hit for hit in hits if set(hit.roles) & what]
+    return hits + named_as
+
+
+def roles_read_in(label: str, vocabulary: Vocabulary) -> list[str]:
+    """The roles the grader reads in a box named `label`, surest reading first: what
+    `mlsd-draw term` shows, from the same reading the matcher makes."""
+    node = Node(id="term", label=label)
+    roles: list[str] = []
+    for hit in _attempt_hits(node, forms([node], attempt=True), vocabulary):
+        roles.extend(role for role in hit.roles if role not in roles)
+    return roles
 
 
 def term_matches(
