@@ -94,3 +94,17 @@ def test_fmt_write_leaves_a_read_only_file_alone(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["fmt", "--write", str(path)])
     assert result.exit_code == 2 and "is read-only" in result.stderr
     assert path.read_text(encoding="utf-8") == "A->B\n"
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly_with_141() -> None:
+    """`mlsd-draw fmt big.mlsd | head -3`: no traceback, no 'the answer is no' status 1."""
+
+    reference = Path(__file__).parent.parent / "reference_graphs" / "framework.mlsd"
+    command = [sys.executable, "-m", "mlsd_draw", "fmt", str(reference)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    with process.stderr:
+        error = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert error == b""

@@ -20,6 +20,7 @@ from .diagram_commands import check, convert, fmt, show
 from .grade_commands import demo, grade
 from .library_commands import export, lint_command, list_command, term_command
 from .practice_commands import drill, hint, history_command, next_cases, stats
+from .studio_command import studio
 
 __all__ = ["cli", "main"]
 
@@ -52,6 +53,7 @@ for _command in (
     stats,
     hint,
     term_command,
+    studio,
 ):
     cli.add_command(_command)
 
@@ -68,9 +70,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="mlsd-draw")
     except SystemExit as finished:
+        if _reader_left():
+            sys.exit(EXIT_READER_LEFT)
         _flush_or_fail()
         raise finished from None
     _flush_or_fail()
+
+
+EXIT_READER_LEFT = 141
+"""The status of a command whose reader left early (`mlsd-draw list | head -1`): what
+other Unix tools give, killed by SIGPIPE (128 + 13), and never 1 ("the answer is no")."""
+
+
+def _reader_left() -> bool:
+    """Whether Click stopped because standard output's reader closed the pipe (it then
+    swaps in a wrapper that swallows the flush at exit)."""
+    from click.utils import PacifyFlushWrapper
+
+    return isinstance(sys.stdout, PacifyFlushWrapper)
 
 
 def _flush_or_fail() -> None:
@@ -79,6 +96,7 @@ def _flush_or_fail() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - the reader left: write nowhere
+        os._exit(EXIT_READER_LEFT)
     except OSError as error:
         sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
         os._exit(EXIT_ERROR)
