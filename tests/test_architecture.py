@@ -25,12 +25,14 @@ LAYERS = (
     "drawing",
     "practice",
     "app",
+    "web",
     "cli",
 )
 """Each room may import from itself and the rooms before it, never from a later one."""
 
-FRONT_ENDS = {"cli": {"core", "app", "cli"}}
-"""A front end only translates: it talks to the application layer (and the errors)."""
+FRONT_ENDS = {"cli": {"core", "app", "cli", "web"}, "web": {"core", "app", "web"}}
+"""A front end only translates: it talks to the application layer (and the errors). The
+CLI may reach the web studio only to start it (`mlsd-draw studio`), inside a function."""
 
 MAX_LINES = 500
 
@@ -96,6 +98,26 @@ def test_data_flows_one_way(module: Path) -> None:
     if room in FRONT_ENDS:
         beyond = sorted(_imported_rooms(module) - FRONT_ENDS[room])
         assert beyond == [], f"the front end {room} imports from {beyond}: go through app"
+
+
+def _top_level_rooms(module: Path) -> set[str]:
+    """The rooms a module imports from at import time (not inside a function)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    nested: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            nested.update(id(inner) for inner in ast.walk(node))
+    rooms: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and id(node) not in nested and node.module:
+            parts = node.module.split(".")
+            rooms.add(parts[1] if parts[0] == "mlsd_draw" and len(parts) > 1 else parts[0])
+    return rooms
+
+
+@pytest.mark.parametrize("module", sorted((PACKAGE / "cli").glob("*.py")), ids=lambda p: p.name)
+def test_the_cli_starts_the_studio_only_when_asked(module: Path) -> None:
+    assert "web" not in _top_level_rooms(module), "import the web studio inside the command"
 
 
 def test_every_room_is_packaged_and_declares_its_api() -> None:

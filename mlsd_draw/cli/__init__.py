@@ -20,6 +20,7 @@ from .diagram_commands import check, convert, fmt, show
 from .grade_commands import demo, grade
 from .library_commands import export, lint_command, list_command, term_command
 from .practice_commands import drill, hint, history_command, next_cases, stats
+from .quiz_commands import quiz
 from .studio_command import studio
 
 __all__ = ["cli", "main"]
@@ -52,6 +53,7 @@ for _command in (
     history_command,
     stats,
     hint,
+    quiz,
     term_command,
     studio,
 ):
@@ -85,9 +87,7 @@ other Unix tools give, killed by SIGPIPE (128 + 13), and never 1 ("the answer is
 def _reader_left() -> bool:
     """Whether Click stopped because standard output's reader closed the pipe (it then
     swaps in a wrapper that swallows the flush at exit)."""
-    from click.utils import PacifyFlushWrapper
-
-    return isinstance(sys.stdout, PacifyFlushWrapper)
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def _flush_or_fail() -> None:

@@ -1,0 +1,271 @@
+"""The studio end to end in a real browser: headless Chromium (Debian's) driven by Selenium.
+
+A person picks a case, types an attempt with a mistake, sees it at its line, fixes it,
+grades with Ctrl+Enter, finds the score `mlsd-draw grade --format json` gives the same
+text, the diff picture and the missed list, then the attempt in the review view. A save
+made in another editor shows up in the page. Skipped without Chromium unless
+MLSD_DRAW_REQUIRE_BROWSER=1 (CI sets it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from mlsd_draw.cli import cli
+from mlsd_draw.web.server import Studio, prepare
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+CASE = "visual-search"
+SHOTS = os.environ.get("MLSD_DRAW_SHOTS")
+"""A folder to keep the screenshots in (they go to the test's temporary folder anyway)."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (CHROMIUM and DRIVER):
+        if os.environ.get("MLSD_DRAW_REQUIRE_BROWSER") == "1":
+            pytest.fail("MLSD_DRAW_REQUIRE_BROWSER=1 but chromium or chromedriver is missing")
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--no-first-run",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def studio(tmp_path: Path) -> Iterator[Studio]:
+    folder = tmp_path / "attempts"
+    folder.mkdir()
+    running = prepare(folder, 0)
+    worker = threading.Thread(target=running.run, daemon=True)
+    worker.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        worker.join(timeout=10)
+
+
+def wait(browser: Any, condition: Callable[[], Any], seconds: float = 20) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds, poll_frequency=0.1).until(lambda _d: condition())
+
+
+def size(browser: Any, width: int, height: int) -> None:
+    browser.set_window_size(width, height)
+    inner = browser.execute_script("return [window.innerWidth, window.innerHeight]")
+    browser.set_window_size(width + width - inner[0], height + height - inner[1])
+
+
+def shot(browser: Any, tmp_path: Path, name: str) -> None:
+    browser.save_screenshot(str(tmp_path / f"{name}.png"))
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
+
+
+def find(browser: Any, selector: str) -> Any:
+    return browser.find_element("css selector", selector)
+
+
+def texts(browser: Any, selector: str) -> list[str]:
+    """The text of every element that matches, read at one moment (the page redraws)."""
+    found: list[str] = browser.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)",
+        selector,
+    )
+    return found
+
+
+def page_errors(browser: Any) -> list[str]:
+    """What the page reported as severe: a script error, a refused asset, a CSP block."""
+    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def lines_marked(browser: Any, kind: str) -> list[str]:
+    """The line numbers the gutter marks as `error` or `warning`."""
+    found: list[str] = browser.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset.line)",
+        f"#editor .gutter .num.{kind}",
+    )
+    return found
+
+
+def test_drill_fix_grade_and_review(browser: Any, studio: Studio, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    size(browser, 1440, 900)
+    browser.get(studio.url + "#drill")
+    page_errors(browser)
+    wait(browser, lambda: find(browser, f"button.case[data-case='{CASE}']"))
+    shot(browser, tmp_path, "studio-drill-start-1440")
+    find(browser, f"button.case[data-case='{CASE}']").click()
+    editor = wait(browser, lambda: (e := find(browser, "#code")).is_enabled() and e)
+    assert find(browser, "#q-title").text == "Visual search system"
+    assert find(browser, "#timer").is_displayed()
+    start_lines = editor.get_attribute("value").count("\n")
+    wait(browser, lambda: "Write the architecture" in find(browser, "#check-status").text)
+    assert lines_marked(browser, "error") == []  # a drill just begun is not wrong yet
+    # an attempt typed with a mistake on its last line: an arrow with no target
+    editor.send_keys(
+        "Query image -> Preprocessing -> Embedding generation service\n"
+        "Embedding generation service -> Nearest neighbor service ->"
+    )
+    bad_line = str(start_lines + 2)
+    wait(browser, lambda: lines_marked(browser, "error") == [bad_line])
+    assert f"line {bad_line}" in find(browser, "#problems").text
+    assert "arrow has no target" in find(browser, "#problems").text
+    shot(browser, tmp_path, "studio-drill-error-1440")
+    editor.send_keys(Keys.BACKSPACE * 3)  # the fix: the dangling arrow goes
+    editor.send_keys(
+        "\nNearest neighbor service -> Re-ranking -> Results\n"
+        "Image store -> Indexing pipeline -> Index -> Nearest neighbor service\n"
+    )
+    wait(browser, lambda: "ok:" in find(browser, "#check-status").text)
+    assert lines_marked(browser, "error") == []
+    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait(browser, lambda: find(browser, "#score").text, seconds=60)
+
+    # the same score as `mlsd-draw grade --format json` on the same text
+    text = (studio.folder / f"{CASE}.mlsd").read_text(encoding="utf-8")
+    assert text == editor.get_attribute("value")
+    copy = tmp_path / "copy.mlsd"
+    copy.write_text(text, encoding="utf-8")
+    args = ["grade", str(copy), "--format", "json", "--no-save", "--no-render"]
+    expected = json.loads(CliRunner().invoke(cli, args).stdout)
+    shown = float(find(browser, "#score").text.split("/")[0])
+    assert shown == round(expected["score"], 1)
+    assert find(browser, "#rating").text.startswith("Rated ")
+    assert "Recorded: rated" in find(browser, "#review-line").text
+    missed = texts(browser, "#missed-list > li")
+    assert len(missed) == len(expected["nodes"]["missing"]) > 0
+    nodes = browser.find_elements("css selector", "#picture svg g.node")
+    assert len(nodes) > 10
+    picture = browser.execute_script(
+        "var b = document.getElementById('picture').getBoundingClientRect();"
+        "var s = document.querySelector('#picture svg').getBoundingClientRect();"
+        "return [b.left, b.right, s.left, s.right];"
+    )
+    assert picture[2] >= picture[0] - 1 and picture[3] <= picture[1] + 1  # fitted
+    # hovering one of your boxes lights up the component it stands for
+    box = find(browser, "#picture svg g.node[id^='a-']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    ActionChains(browser).move_to_element(box).perform()
+    lit = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#picture .hl')).map(g => g.id)"
+    )
+    assert len(lit) == 2 and any(i.startswith("r-") for i in lit)
+    before = browser.execute_script("return document.querySelector('#picture svg').clientWidth")
+    find(browser, "[data-zoom='in']").click()
+    after = browser.execute_script("return document.querySelector('#picture svg').clientWidth")
+    assert after > 1.4 * before
+    find(browser, "[data-zoom='fit']").click()
+    shot(browser, tmp_path, "studio-drill-graded-1440")
+
+    # the review view shows the attempt
+    find(browser, "#nav-review").click()
+    wait(browser, lambda: texts(browser, "#history-rows tr td.case"))
+    row = texts(browser, "#history-rows tr")[0]
+    assert "Visual search system" in row and f"{expected['score']:.1f}" in row
+    assert find(browser, f"figure.chart[data-case='{CASE}'] svg circle")
+    assert "Visual search system" in find(browser, "#schedule").text
+    assert texts(browser, "#most-missed li")
+    shot(browser, tmp_path, "studio-review-1440")
+    assert page_errors(browser) == []
+
+
+def test_a_save_in_another_editor_reaches_the_page(browser: Any, studio: Studio) -> None:
+    path = studio.folder / "mine.mlsd"
+    path.write_text("@case visual-search\nQuery image -> Results\n", encoding="utf-8")
+    size(browser, 1440, 900)
+    browser.get(studio.url + "#drill")
+    button = wait(browser, lambda: find(browser, "button.file[data-name='mine.mlsd']"))
+    button.click()
+    editor = wait(browser, lambda: (e := find(browser, "#code")).is_enabled() and e)
+    wait(browser, lambda: "Query image" in editor.get_attribute("value"))
+    assert not find(browser, "#hints").get_attribute("hidden")  # its @case gives hints
+    wait(browser, lambda: find(browser, "#editor").get_attribute("data-watching") == "mine.mlsd")
+    time.sleep(0.5)  # let the watcher settle
+    swap = path.with_name(".mine.mlsd.swp")  # saved as vim saves: write, then rename
+    swap.write_text("@case visual-search\nQuery image -> Results ->\n", encoding="utf-8")
+    swap.replace(path)
+    wait(browser, lambda: editor.get_attribute("value").endswith("Results ->\n"))
+    wait(browser, lambda: lines_marked(browser, "error") == ["2"])
+    assert "updated from your editor" in find(browser, "#save-state").text
+    assert page_errors(browser) == []
+
+
+def test_a_phone_gets_every_view_in_one_column(
+    browser: Any, studio: Studio, tmp_path: Path
+) -> None:
+    size(browser, 400, 860)
+    browser.get(studio.url + "#drill")
+    wait(browser, lambda: find(browser, f"button.case[data-case='{CASE}']"))
+    shot(browser, tmp_path, "studio-drill-start-400")
+    find(browser, f"button.case[data-case='{CASE}']").click()
+    editor = wait(browser, lambda: (e := find(browser, "#code")).is_enabled() and e)
+    editor.send_keys("Query image -> Embedding generation service -> Results\n")
+    wait(browser, lambda: "ok:" in find(browser, "#check-status").text)
+    find(browser, "#grade-button").click()
+    wait(browser, lambda: find(browser, "#score").text, seconds=60)
+    shot(browser, tmp_path, "studio-drill-graded-400")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400  # nothing pushes the page sideways
+    find(browser, "#nav-review").click()
+    wait(browser, lambda: texts(browser, "#history-rows tr td.case"))
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400
+    shot(browser, tmp_path, "studio-review-400")
+    assert page_errors(browser) == []
+
+
+def test_names_stay_text(browser: Any, studio: Studio) -> None:
+    markup = "<img src=x onerror=alert(1)>"
+    path = studio.folder / f"{markup}.mlsd"
+    path.write_text(f'@case visual-search\n"{markup}" -> Results\n', encoding="utf-8")
+    size(browser, 1440, 900)
+    browser.get(studio.url + "#drill")
+    button = wait(browser, lambda: find(browser, "button.file"))
+    assert button.text == path.name
+    button.click()
+    wait(browser, lambda: find(browser, "#file-name").text == path.name)
+    wait(browser, lambda: "ok:" in find(browser, "#check-status").text)
+    find(browser, "#grade-button").click()
+    wait(browser, lambda: find(browser, "#score").text, seconds=60)
+    drawn = browser.execute_script("return document.querySelector('#picture svg').textContent")
+    assert markup in drawn  # your box, drawn with its name as text
+    assert browser.execute_script("return document.querySelectorAll('img').length") == 0
+    assert browser.title == "mlsd-draw studio"
+    assert page_errors(browser) == []
