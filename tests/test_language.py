@@ -371,6 +371,14 @@ t.mlsd:1:1: error: this attribute list belongs to no component
     | ^^^^^^^^^^^^^ put it right after a name: `Feature store [kind: store]`""",
     ),
     (
+        "directive without a name",
+        "@ visual-search\nA -> B\n",
+        """\
+t.mlsd:1:1: error: this '@' names no directive
+  1 | @ visual-search
+    | ^ write the directive's name right after '@', e.g. `@case visual-search`""",
+    ),
+    (
         "directive without value",
         "@case\nA -> B\n",
         """\

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 from ..core.errors import Diagnostic, ParseError, Severity, Span
@@ -45,6 +45,7 @@ class NodeDraft:
     description: str | None = None
     aliases: tuple[str, ...] = ()
     weight: float = 1.0
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class EdgeDraft:
     label: str | None = None
     note: str | None = None
     weight: float = 1.0
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class GroupDraft:
     span: Span
     note: str | None = None
     aliases: tuple[str, ...] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 class Builder:
@@ -155,6 +158,7 @@ class Builder:
             return
         draft.label, draft.kind, draft.note = node.label, node.kind, node.note
         draft.description, draft.aliases, draft.weight = node.description, node.aliases, node.weight
+        draft.attributes = node.attributes
 
     def group_declared(self, draft: GroupDraft, head: str, span: Span) -> None:
         """Apply a group's `.mlsd` head (`Name [aka: x; note: "..."]`) carried by another
@@ -170,6 +174,7 @@ class Builder:
             )
             return
         draft.name, draft.note, draft.aliases = group.name, group.note, group.aliases
+        draft.attributes = group.attributes
 
     def edge_declared(self, draft: EdgeDraft, details: str, span: Span) -> None:
         """Apply what follows an edge's ends in `.mlsd` (`[weight: N; note: "..."]: label`)
@@ -184,7 +189,7 @@ class Builder:
                 'write them as `[weight: 2; note: "why"]`',
             )
             return
-        draft.weight = edge.weight
+        draft.weight, draft.attributes = edge.weight, edge.attributes
         draft.note = edge.note if edge.note is not None else draft.note
         draft.label = edge.label if edge.label is not None else draft.label
 
@@ -222,6 +227,7 @@ class Builder:
                 group_ids[g.parent][0] if g.parent is not None else None,
                 g.aliases,
                 note=g.note,
+                attributes=g.attributes,
                 span=g.span,
             )
             for g in self.groups.values()
@@ -236,6 +242,7 @@ class Builder:
                 n.weight,
                 kind=n.kind,
                 note=n.note,
+                attributes=n.attributes,
                 span=n.span,
             )
             for n in self.nodes.values()
@@ -329,7 +336,18 @@ class Builder:
                 edge.note = draft.note
             if draft.weight != 1:
                 edge.weight = draft.weight
+            if draft.attributes:
+                edge.attributes = draft.attributes
         return {
-            key: Edge(e.source, e.target, e.kind, e.label, e.weight, note=e.note, span=e.span)
+            key: Edge(
+                e.source,
+                e.target,
+                e.kind,
+                e.label,
+                e.weight,
+                note=e.note,
+                attributes=e.attributes,
+                span=e.span,
+            )
             for key, e in merged.items()
         }

@@ -54,7 +54,7 @@ def read_dot(text: str, *, path: str) -> Diagram:
     return replace(diagram, directives=Directives.from_values(written))
 
 
-_DIRECTIVE_COMMENT = re.compile(r"^[ \t]*//[ \t]*@([A-Za-z][\w-]*)[ \t]*([^\n]*)$", re.MULTILINE)
+_DIRECTIVE_COMMENT = re.compile(r"^[ \t]*//[ \t]*@([^\s#]+)[ \t]*([^\n]*)$", re.MULTILINE)
 """A `// @case ID` comment line: a directive, as `convert --to dot` writes them."""
 
 

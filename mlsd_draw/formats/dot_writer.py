@@ -115,7 +115,7 @@ def interchange_edge_style(edge: Edge) -> dict[str, str]:
     as `mlsd` when a picture cannot carry it (a weight, spacing a label loses)."""
     attrs = edge_style(edge)
     label = edge.label or ""
-    if edge.weight != 1 or " ".join(label.split()) != label:
+    if edge.weight != 1 or edge.attributes or " ".join(label.split()) != label:
         attrs["mlsd"] = edge_suffix(edge).strip()
     return attrs
 

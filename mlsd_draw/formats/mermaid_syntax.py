@@ -122,7 +122,7 @@ IGNORED_STATEMENTS = frozenset({"classDef", "class", "style", "linkStyle", "clic
 DETAILS_COMMENT = re.compile(r"%%[ \t]*mlsd:[ \t]*(\S+)[ \t]+(?:->[ \t]*(\S+)[ \t]+)?(.*)")
 """A `%% mlsd: id declaration` (or `%% mlsd: id -> id [attributes]`) comment: what a
 flowchart cannot hold, as :mod:`.mermaid_writer` writes it."""
-DIRECTIVE_COMMENT = re.compile(r"%%[ \t]*@([A-Za-z][\w-]*)[ \t]*(.*)")
+DIRECTIVE_COMMENT = re.compile(r"%%[ \t]*@([^\s#]+)[ \t]*(.*)")
 """A `%% @key value` comment: a directive, as :mod:`.mermaid_writer` writes them."""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ..language.formatter import edge_details, format_group_head, format_name, format_node
 from ..language.model import Diagram, Group, Node
@@ -138,7 +139,8 @@ def to_mermaid(diagram: Diagram) -> str:
         for node in nodes_in[scope]:
             opener, closer = _KIND_SHAPES.get(node.kind, _KIND_SHAPES[None])
             lines.append(f"{pad}{node_ids[node.id]}{opener}{mermaid_quote(node.label)}{closer}")
-            if node.description is not None or node.aliases or node.weight != 1 or node.note:
+            # The shape already says the kind; anything else a flowchart cannot hold.
+            if format_node(replace(node, kind=None)) != format_name(node.label):
                 lines.append(f"{pad}%% mlsd: {node_ids[node.id]} {format_node(node)}")
         for group in children[scope]:
             lines.append(f"{pad}subgraph {group_ids[group.id]} [{mermaid_quote(group.name)}]")

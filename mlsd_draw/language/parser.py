@@ -134,6 +134,13 @@ class _Parser(DiagramDraft):
                 "move it to the top of the file, before any component",
             )
             return
+        if not key:
+            self.error(
+                "this '@' names no directive",
+                token.span,
+                "write the directive's name right after '@', e.g. `@case visual-search`",
+            )
+            return
         if not token.value:
             self.error(f"'@{key}' has no value", token.span, f"write it as `@{key} value`")
             return
