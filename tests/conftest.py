@@ -23,13 +23,21 @@ def use_embedded_graphviz(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None
     monkeypatch.setenv("PATH", str(empty))
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the whole run: the embedded Graphviz is compiled once, and no
+    test writes into the user's own cache."""
+    return tmp_path_factory.mktemp("mlsd-draw-cache")
+
+
 @pytest.fixture(autouse=True)
 def private_history(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shared_cache: Path
 ) -> Path:
     """Every test gets its own history folder: no test reads or writes the user's own."""
     home = tmp_path_factory.mktemp("mlsd-draw-home")
     monkeypatch.setenv("MLSD_DRAW_HOME", str(home))
+    monkeypatch.setenv("MLSD_DRAW_CACHE", str(shared_cache))
     monkeypatch.delenv("MLSD_DRAW_NOW", raising=False)
     monkeypatch.delenv("MLSD_DRAW_REFS", raising=False)
     return home

