@@ -89,9 +89,11 @@ def write_canonical(path: Path, loaded: LoadedDiagram) -> bool:
 def draw(diagram: Diagram, output: Path) -> Path:
     """Draw a diagram into an image whose extension picks the format; returns its path."""
     from ..drawing.layout import drawing_dot
+    from ..drawing.limits import check_drawable
     from ..drawing.rendering import output_format, write_image
 
     output_format(output)  # reject an unknown extension before any work
+    check_drawable((diagram,), instead="draw a smaller part, e.g. one stage at a time")
     return write_image(drawing_dot(diagram), output)
 
 

@@ -66,7 +66,9 @@ def grade_loaded(
 
     Recording happens before anything is drawn or returned, so a history problem (a
     damaged or foreign file) stops the grade with an error rather than losing the review
-    silently. With `hints`, the picture and report name nothing you missed.
+    silently. A picture too large to draw is refused before anything is graded or
+    recorded (see :mod:`mlsd_draw.drawing.limits`). With `hints`, the picture and report
+    name nothing you missed.
     """
     from ..drawing.diff_image import write_diff
     from ..grading.scoring import grade
@@ -74,6 +76,13 @@ def grade_loaded(
     from .vocabulary import current_vocabulary
 
     reference = reference_for(attempt.diagram, reference_spec)
+    if picture is not None:
+        from ..drawing.limits import check_drawable
+
+        check_drawable(
+            (reference.diagram, attempt.diagram),
+            instead="grade with --no-render for the report alone, or draw a smaller attempt",
+        )
     result = grade(reference.diagram, attempt.diagram, current_vocabulary())
     review = None
     if save:

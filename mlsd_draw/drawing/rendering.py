@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -55,17 +56,54 @@ def render_dot(dot: str, fmt: str) -> bytes:
     raise RenderError(_NO_SYSTEM_GRAPHVIZ.format(fmt=fmt.upper()))
 
 
+DRAW_SECONDS = 120.0
+"""How long the system Graphviz may take for one picture before it is stopped: far more
+than any picture within :data:`.limits.MAX_DRAWN_COMPONENTS` needs."""
+
+
 def _render_system(dot: str, fmt: str) -> bytes:
-    import graphviz
+    """Run `dot -T<fmt>` with a time limit; on Linux the child dies with its parent, so
+    killing mlsd-draw never leaves a Graphviz running behind it."""
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        raise RenderError("Graphviz failed: the `dot` program is no longer on PATH")
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=dot.encode("utf-8"),
+            capture_output=True,
+            timeout=DRAW_SECONDS,
+            check=False,
+            preexec_fn=_die_with_parent,
+        )
+    except subprocess.TimeoutExpired:
+        raise LayoutError(
+            f"Graphviz took over {DRAW_SECONDS:.0f} s to lay out this picture and was "
+            "stopped: grade with --no-render, or draw a smaller attempt"
+        ) from None
+    except OSError as error:
+        raise RenderError(f"Graphviz failed: {error.strerror or error}") from None
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip()
+        raise LayoutError(f"Graphviz failed: {stderr or f'exit status {done.returncode}'}")
+    return done.stdout
+
+
+def _die_with_parent() -> None:
+    """In the child, before Graphviz starts: ask Linux to kill it when its parent dies
+    (PR_SET_PDEATHSIG); elsewhere nothing, the time limit still applies."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
 
     try:
-        output: bytes = graphviz.pipe("dot", fmt, dot.encode("utf-8"), quiet=True)
-    except graphviz.CalledProcessError as error:
-        stderr = error.stderr.decode("utf-8", "replace").strip() if error.stderr else ""
-        raise LayoutError(f"Graphviz failed: {stderr or error}") from None
-    except graphviz.ExecutableNotFound as error:
-        raise RenderError(f"Graphviz failed: {error}") from None
-    return output
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _render_embedded(dot: str) -> bytes:
