@@ -144,3 +144,32 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert not _colour(FakeTerminal())
     with Path(os.devnull).open("w") as not_a_terminal:
         assert not _colour(not_a_terminal)
+
+
+def test_bonus_components_are_listed_and_counted_alike_everywhere() -> None:
+    from mlsd_draw.drawing.html_report import html_report
+    from mlsd_draw.grading.reports import counts, counts_line
+    from mlsd_draw.grading.scoring import grade
+
+    reference = parse(
+        "Serving {\n"
+        '  Calibration [weight: 0; note: "bonus: keeps probabilities honest"]\n'
+        '  Auction [weight: 0; note: "bonus: prices the slot"]\n'
+        "  Request -> Ranker -> Calibration -> Auction -> Results\n"
+        "}\n"
+    )
+    result = grade(reference, parse("Request -> Ranker -> Calibration -> Results\n"))
+    numbers = counts(result)
+    assert (numbers.found, numbers.total, numbers.bonus_named, numbers.bonus_total) == (3, 3, 1, 2)
+    line = counts_line(numbers)
+    assert line.startswith("components 3/3, bonus 1/2, arrows")
+    text = text_report(result)
+    assert line in text.splitlines()[0]
+    assert "bonus    named Calibration; could add Auction" in text
+    assert "missing" not in text.split("Arrows")[0], "a bonus is never missing"
+    report = json_report(result)
+    assert report["counts"]["bonus_named"] == 1 and report["counts"]["found"] == 3
+    assert report["bonus"] == {"named": ["calibration"], "not_named": ["auction"]}
+    assert line in html_report(result, "<svg></svg>")
+    hinted = text_report(result, hints=True)
+    assert "1 more you could add" in hinted and "Auction" not in hinted

@@ -14,7 +14,7 @@ import json
 import re
 from html import escape
 
-from ..grading.reports import extra_by_group, skips
+from ..grading.reports import counts, counts_line, extra_by_group, skips
 from ..grading.scoring import EdgeKey, Grade
 
 _STYLE = """
@@ -180,6 +180,7 @@ def html_report(grade: Grade, svg: str, *, hints: bool = False, rating: str | No
     ):
         parts.append(f"<tr><td>{escape(name)}</td><td>{value:.0%}</td></tr>")
     parts.append("</table>")
+    parts.append(f"<p class='counts' id='counts'>{escape(counts_line(counts(grade)))}</p>")
     if ref.directives.prompt:
         parts.append(f"<p class='note'>{escape(ref.directives.prompt)}</p>")
     parts.append("</div>")

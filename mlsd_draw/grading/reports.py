@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..language.model import Diagram, slugify
+from ..language.model import Diagram, Node, slugify
 from .matching import Pair
 from .scoring import EDGE_CLASSES, EdgeKey, Grade
 
@@ -99,19 +100,54 @@ def _top_level(reference: Diagram, group: str | None) -> str | None:
     return path[0] if path else None
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The counts every report shows, so the text, the HTML and the JSON read the same:
+    components that count (weight above 0), bonus components (weight 0), and arrows."""
+
+    found: int
+    total: int
+    bonus_named: int
+    bonus_total: int
+    arrows_right: int
+    arrows_total: int
+
+
+def counts(grade: Grade) -> Counts:
+    """How many components and bonus components the attempt named, and right arrows."""
+    by_reference = grade.alignment.by_reference()
+    counted = [n for n in grade.reference.nodes if n.weight > 0]
+    bonus = [n for n in grade.reference.nodes if n.weight <= 0]
+    arrows = sum(len(grade.edges[c]) for c in ("matched", "reversed", "indirect", "missing"))
+    return Counts(
+        sum(1 for n in counted if n.id in by_reference),
+        len(counted),
+        sum(1 for n in bonus if n.id in by_reference),
+        len(bonus),
+        len(grade.edges["matched"]) + len(grade.edges["indirect"]),
+        arrows,
+    )
+
+
+def counts_line(numbers: Counts) -> str:
+    """`components 12/22, bonus 1/3, arrows 7/27`: the header's counts."""
+    bonus = f", bonus {numbers.bonus_named}/{numbers.bonus_total}" if numbers.bonus_total else ""
+    return (
+        f"components {numbers.found}/{numbers.total}{bonus}, "
+        f"arrows {numbers.arrows_right}/{numbers.arrows_total}"
+    )
+
+
 def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> str:
     """The report a person reads after grading (see the module docstring)."""
     ref, att = grade.reference, grade.attempt
     by_reference = grade.alignment.by_reference()
     lines: list[str] = []
     score_role = "good" if grade.score >= 75 else "warn" if grade.score >= 50 else "bad"
-    found = sum(1 for n in ref.nodes if n.id in by_reference)
-    counted_edges = sum(len(grade.edges[c]) for c in ("matched", "reversed", "indirect", "missing"))
-    good_edges = len(grade.edges["matched"]) + len(grade.edges["indirect"])
     title = ref.directives.title or grade.case or "reference"
     lines.append(
         f"{style(f'{grade.score:g}/100', score_role)}  {style(title, 'bold')}  "
-        f"(components {found}/{len(ref.nodes)}, edges {good_edges}/{counted_edges})"
+        f"({counts_line(counts(grade))})"
     )
     extras = extra_by_group(grade)
     top_groups = [g for g in grade.groups if g.id in {x.id for x in ref.groups if x.parent is None}]
@@ -120,10 +156,11 @@ def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> s
         sections.append((None, "Outside any group"))
     for group_id, name in sections:
         members = [n for n in ref.nodes if _top_level(ref, n.group) == group_id]
-        got = [n for n in members if n.id in by_reference]
-        lost = [n for n in members if n.id in grade.missing]
         counted = [n for n in members if n.weight > 0]
-        if not counted and group_id not in extras:
+        got = [n for n in counted if n.id in by_reference]
+        lost = [n for n in counted if n.id in grade.missing]
+        bonus = [n for n in members if n.weight <= 0]
+        if not counted and not bonus and group_id not in extras:
             continue
         lines.append("")
         lines.append(f"{style(name, 'bold')}  {len(got)}/{len(counted)}")
@@ -142,6 +179,8 @@ def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> s
             why = f": {node.note}" if node.note else ""
             core = " (core)" if node.weight > 1 else ""
             lines.append(f"  {style('missing', 'bad')}  {node.label}{core}{style(why, 'dim')}")
+        if bonus:
+            lines.append(f"  {style('bonus', 'dim')}    " + _bonus_text(grade, bonus, hints))
         if group_id in extras:
             added = ", ".join(_label(att, n) for n in extras[group_id])
             lines.append(f"  {style('extra', 'warn')}    {added}")
@@ -151,6 +190,19 @@ def text_report(grade: Grade, *, hints: bool = False, style: Style = plain) -> s
         lines.append(style("Arrows", "bold"))
         lines.extend(problems)
     return "\n".join(lines) + "\n"
+
+
+def _bonus_text(grade: Grade, bonus: list[Node], hints: bool) -> str:
+    """The bonus components of a group: named ones, and (unless hints) the others."""
+    by_reference = grade.alignment.by_reference()
+    named = [n.label for n in bonus if n.id in by_reference]
+    other = [n.label for n in bonus if n.id not in by_reference]
+    parts = [f"named {', '.join(named)}"] if named else []
+    if other:
+        parts.append(
+            f"{len(other)} more you could add" if hints else f"could add {', '.join(other)}"
+        )
+    return "; ".join(parts) + " (good practice, not required)"
 
 
 def _edge_problems(grade: Grade, *, hints: bool, style: Style) -> list[str]:
@@ -190,6 +242,8 @@ def _edge_problems(grade: Grade, *, hints: bool, style: Style) -> list[str]:
 def json_report(grade: Grade) -> dict[str, Any]:
     """The grade as the JSON object the grading spec defines (keys may be added, never changed)."""
     ref = grade.reference
+    by_reference = grade.alignment.by_reference()
+    bonus = [n for n in ref.nodes if n.weight <= 0]
     return {
         "case": grade.case,
         "title": ref.directives.title,
@@ -214,6 +268,11 @@ def json_report(grade: Grade) -> dict[str, Any]:
             "missing": list(grade.missing),
             "extra": list(grade.extra),
         },
+        "bonus": {
+            "named": [n.id for n in bonus if n.id in by_reference],
+            "not_named": [n.id for n in bonus if n.id not in by_reference],
+        },
+        "counts": asdict(counts(grade)),
         "edges": {name: [list(key) for key in grade.edges[name]] for name in EDGE_CLASSES},
         "groups": {
             g.name: {"recall": g.recall, "found": g.found, "total": g.total} for g in grade.groups
