@@ -26,7 +26,15 @@ from ..language.model import Diagram, Directives
 from ..language.text import collapse
 from .builder import Builder
 from .directive_comments import json_or_raw
-from .dot_scan import DotScan, dot_escapes, dot_exact, dot_label, dot_unquote, scan_dot
+from .dot_scan import (
+    DotScan,
+    dot_escapes,
+    dot_exact,
+    dot_label,
+    dot_unquote,
+    from_interchange,
+    scan_dot,
+)
 
 # -- public API ----------------------------------------------------------------------------
 
@@ -213,7 +221,7 @@ class _DotReader:
         if "tooltip" in attributes:
             group.note = dot_label(attributes["tooltip"], {"G": name}) or None
         if "mlsd" in attributes:
-            self.b.group_declared(group, dot_exact(attributes["mlsd"]), span)
+            self.b.group_declared(group, from_interchange(dot_exact(attributes["mlsd"])), span)
         names = self.walk(sub, name)
         self.b.close_group(name)
         return names
@@ -232,7 +240,7 @@ class _DotReader:
         if "tooltip" in attributes:
             draft.note = dot_label(attributes["tooltip"], replacements) or None
         if "mlsd" in attributes:
-            self.b.declared(draft, dot_exact(attributes["mlsd"]), draft.span)
+            self.b.declared(draft, from_interchange(dot_exact(attributes["mlsd"])), draft.span)
 
     def edge(self, source: str, target: str, raw_attributes: Mapping[str, Any]) -> None:
         attributes = {str(k).lower(): str(v) for k, v in raw_attributes.items()}
@@ -259,4 +267,4 @@ class _DotReader:
                 )
         if "mlsd" in attributes:
             for draft in made:
-                self.b.edge_declared(draft, dot_exact(attributes["mlsd"]), span)
+                self.b.edge_declared(draft, from_interchange(dot_exact(attributes["mlsd"])), span)

@@ -85,6 +85,23 @@ def dot_exact(raw: str) -> str:
     return re.sub(r"\\(.)", r"\1", body).replace("&amp;", "&")
 
 
+_INTERCHANGE_ESCAPE = re.compile(r"\\(?:\\|u\{([0-9A-Fa-f]{1,6})\})")
+
+
+def from_interchange(text: str) -> str:
+    """Undo :func:`.dot_writer.interchange_text`: `\\\\` is a backslash and `\\u{XXXX}`
+    the character it codes (a code that is not one is kept as written)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code is None:
+            return "\\"
+        value = int(code, 16)
+        return chr(value) if value <= 0x10FFFF else match.group()
+
+    return _INTERCHANGE_ESCAPE.sub(decode, text)
+
+
 def dot_escapes(text: str, replacements: Mapping[str, str]) -> str:
     """A label's escapes: `\\n` `\\l` `\\r` as spaces, `\\N` `\\G` ... by `replacements`."""
     out: list[str] = []

@@ -81,6 +81,18 @@ def quote_dot(text: str) -> str:
     return '"' + _NEWLINE.sub(r"\\n", escaped) + '"'
 
 
+_CODED = re.compile("[\\\\\x00-\x08\x0b\x0c\x0e-\x1f\r\n\ufffe\uffff]")
+
+
+def interchange_text(text: str) -> str:
+    """`text` for an `mlsd` attribute, safe for `quote_dot` to pass unchanged: a backslash
+    doubled, and each character DOT or SVG cannot hold as `\\u{XXXX}` (see
+    :func:`.dot_scan.from_interchange`), so even a control character comes back."""
+    return _CODED.sub(
+        lambda m: "\\\\" if m.group() == "\\" else f"\\u{{{ord(m.group()):04X}}}", text
+    )
+
+
 def dot_attributes(attrs: Mapping[str, str]) -> str:
     """A DOT attribute list, every value quoted."""
     return "[" + ", ".join(f"{key}={quote_dot(value)}" for key, value in attrs.items()) + "]"
@@ -106,7 +118,7 @@ def interchange_node_style(node: Node) -> dict[str, str]:
     attrs = node_style(node)
     declaration = format_node(node)
     if declaration != format_name(node.label) or " ".join(node.label.split()) != node.label:
-        attrs["mlsd"] = declaration
+        attrs["mlsd"] = interchange_text(declaration)
     return attrs
 
 
@@ -116,7 +128,7 @@ def interchange_edge_style(edge: Edge) -> dict[str, str]:
     attrs = edge_style(edge)
     label = edge.label or ""
     if edge.weight != 1 or edge.attributes or " ".join(label.split()) != label:
-        attrs["mlsd"] = edge_suffix(edge).strip()
+        attrs["mlsd"] = interchange_text(edge_suffix(edge).strip())
     return attrs
 
 
@@ -138,7 +150,7 @@ def cluster_style(group: Group, depth: int) -> dict[str, str]:
         attrs["tooltip"] = group.note
     head = format_group_head(group)
     if head != format_name(group.name) or " ".join(group.name.split()) != group.name:
-        attrs["mlsd"] = head
+        attrs["mlsd"] = interchange_text(head)
     return attrs
 
 
