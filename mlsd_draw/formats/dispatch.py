@@ -46,26 +46,14 @@ from ..language.formatter import format_diagram
 from ..language.model import Diagram
 from ..language.parser import parse
 from ..language.sources import read_source
-from .dot_reader import read_dot
-from .dot_scan import dot_label, dot_unquote
-from .dot_writer import diagram_to_dot
-from .mermaid_reader import read_markdown, read_mermaid
-from .mermaid_writer import mermaid_quote, to_mermaid
 
 __all__ = [
     "EXTENSIONS",
     "READ_FORMATS",
     "WRITE_FORMATS",
-    "dot_label",
-    "dot_unquote",
     "format_for_path",
-    "mermaid_quote",
     "read_diagram",
     "read_diagram_file",
-    "read_dot",
-    "read_markdown",
-    "read_mermaid",
-    "to_mermaid",
     "write_diagram",
 ]
 
@@ -110,10 +98,16 @@ def read_diagram(text: str, *, path: str, fmt: str) -> Diagram:
     if fmt == "mlsd":
         return parse(text, path=path)
     if fmt == "dot":
+        from .dot_reader import read_dot  # each reader is imported only when it reads
+
         return read_dot(text, path=path)
     if fmt == "mermaid":
+        from .mermaid_reader import read_mermaid
+
         return read_mermaid(text, path=path)
     if fmt == "markdown":
+        from .mermaid_reader import read_markdown
+
         return read_markdown(text, path=path)
     raise UsageError(f"unknown input format {fmt!r}: use one of {', '.join(READ_FORMATS)}")
 
@@ -133,7 +127,11 @@ def write_diagram(diagram: Diagram, fmt: str) -> str:
     if fmt == "mlsd":
         return format_diagram(diagram)
     if fmt == "dot":
+        from .dot_writer import diagram_to_dot
+
         return diagram_to_dot(diagram)
     if fmt == "mermaid":
+        from .mermaid_writer import to_mermaid
+
         return to_mermaid(diagram)
     raise UsageError(f"unknown output format {fmt!r}: use one of {', '.join(WRITE_FORMATS)}")

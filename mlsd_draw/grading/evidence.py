@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 from ..language.model import Diagram, Node
+from .matrices import Matrix, build, entries, scale_columns, to_array, use_dense
 from .normalise import ABBREVIATIONS, STOP_WORDS, normal_words, raw_tokens, stem_word
 from .shorthand import ReferenceWords
 from .spellings import Form, description_text, forms
@@ -168,8 +168,8 @@ def _idf(docs: Sequence[frozenset[str]]) -> dict[str, float]:
     return {term: math.log((n + 1.0) / (count + 0.5)) for term, count in df.items()}
 
 
-def _incidence(sets: Sequence[frozenset[str]], index: dict[str, int]) -> sparse.csr_matrix:
-    """A 0/1 sparse matrix: one row per set, one column per indexed term."""
+def _incidence(sets: Sequence[frozenset[str]], index: dict[str, int], dense: bool) -> Matrix:
+    """A 0/1 matrix: one row per set, one column per indexed term."""
     rows: list[int] = []
     cols: list[int] = []
     for row, terms in enumerate(sets):
@@ -178,8 +178,7 @@ def _incidence(sets: Sequence[frozenset[str]], index: dict[str, int]) -> sparse.
             if col is not None:
                 rows.append(row)
                 cols.append(col)
-    data = np.ones(len(rows), dtype=np.float64)
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(index)))
+    return build(rows, cols, (len(sets), len(index)), dense=dense)
 
 
 def _scatter_max(
@@ -249,14 +248,13 @@ def label_evidence(
     terms = sorted(idf)
     term_index = {t: i for i, t in enumerate(terms)}
     weights = np.array([idf[t] for t in terms])
-    r_inc = _incidence(ref_stems, term_index)
-    a_inc = _incidence(att_stems, term_index)
+    dense = use_dense(nr, na)
+    r_inc = _incidence(ref_stems, term_index, dense)
+    a_inc = _incidence(att_stems, term_index, dense)
     r_mass = np.asarray(r_inc @ weights).ravel()
     a_mass = np.asarray(a_inc @ weights).ravel()
-    overlap = (r_inc.multiply(weights[None, :]).tocsr() @ a_inc.T).tocoo()
-    rows = np.asarray(overlap.row, dtype=np.int64)
-    cols = np.asarray(overlap.col, dtype=np.int64)
-    dice = 2.0 * np.asarray(overlap.data) / (r_mass[rows] + a_mass[cols])
+    rows, cols, shared = entries(scale_columns(r_inc, weights) @ a_inc.T)
+    dice = 2.0 * shared / (r_mass[rows] + a_mass[cols])
     # Head nouns: `fusion` names a kind of `multimodal fusion`, `training pairs` are pairs,
     # and `training` is only a modifier of `training data`.
     r_head = np.array([term_index.get(f.head, -1) for f in ref_forms], dtype=np.int64)
@@ -265,12 +263,13 @@ def label_evidence(
         dtype=np.int64,
     )
     width = len(terms)
-    a_coo, r_coo = a_inc.tocoo(), r_inc.tocoo()
-    a_keys = np.asarray(a_coo.row, dtype=np.int64) * width + a_coo.col
-    r_keys = np.asarray(r_coo.row, dtype=np.int64) * width + r_coo.col
+    a_rows, a_cols, _ = entries(a_inc)
+    r_rows, r_cols, _ = entries(r_inc)
+    a_keys = a_rows * width + a_cols
+    r_keys = r_rows * width + r_cols
     ref_head_named = np.isin(cols * width + r_head[rows], a_keys) & (r_head[rows] >= 0)
     att_head_named = np.isin(rows * width + a_head[cols], r_keys) & (a_head[cols] >= 0)
-    covered = np.asarray(overlap.data) >= a_mass[cols] - 1e-9
+    covered = shared >= a_mass[cols] - 1e-9
     dice = np.minimum(dice, SAME_STEMS)
     dice = np.where(ref_head_named & att_head_named, dice, dice * HEAD_MISMATCH)
     dice = np.where(~ref_head_named & covered, dice * MODIFIER_ONLY, dice)
@@ -442,19 +441,20 @@ def _descriptions(
     terms = sorted(idf)
     index = {t: k for k, t in enumerate(terms)}
     weights = np.array([idf[t] for t in terms])
-    desc = _incidence([stems for _, stems in desc_stems], index)
+    dense = use_dense(len(reference.nodes), len(attempt))
+    desc = _incidence([stems for _, stems in desc_stems], index, dense)
     columns = np.array([j for j, _ in desc_stems], dtype=np.int64)
 
     # A name inside the description.
-    names = _incidence(ref_stems, index)
+    names = _incidence(ref_stems, index, dense)
     size = np.asarray(names.sum(axis=1)).ravel()
     called: dict[str, set[int]] = {}  # the reference nodes each stem is a name word of
     for form, stems in zip(ref_forms, ref_stems, strict=True):
         for stem in stems:
             called.setdefault(stem, set()).add(form.node)
-    inside = (names @ desc.T).tocoo()
-    full = np.asarray(inside.data) >= size[inside.row]
-    for f, d in zip(inside.row[full], inside.col[full], strict=True):
+    inside_rows, inside_cols, inside_counts = entries(names @ desc.T)
+    full = inside_counts >= size[inside_rows]
+    for f, d in zip(inside_rows[full], inside_cols[full], strict=True):
         stems = ref_stems[f]
         if len(stems) >= 2:
             score = DESCRIPTION_PHRASE
@@ -466,11 +466,11 @@ def _descriptions(
         out.add("description", ref_forms[f].node, int(columns[d]), score)
 
     # Words shared with everything the reference says about a component.
-    text = _incidence(docs[: len(ref_text)], index)
-    shared_count = (text @ desc.T).tocoo()
-    shared_mass = np.asarray((text.multiply(weights[None, :]).tocsr() @ desc.T).todense())
+    text = _incidence(docs[: len(ref_text)], index, dense)
+    shared_rows, shared_cols, shared_counts = entries(text @ desc.T)
+    shared_mass = to_array(scale_columns(text, weights) @ desc.T)
     desc_mass = np.asarray(desc @ weights).ravel()
-    for i, d, count in zip(shared_count.row, shared_count.col, shared_count.data, strict=True):
+    for i, d, count in zip(shared_rows, shared_cols, shared_counts, strict=True):
         if count >= 2 and desc_mass[d] > 0:
             cover = shared_mass[i, d] / desc_mass[d]
             out.add("description", int(i), int(columns[d]), DESCRIPTION_OVERLAP * float(cover))

@@ -33,6 +33,7 @@ import numpy.typing as npt
 from ..language.model import Diagram, Node
 from .assignment import REJECT, assign
 from .evidence import KINDS, NORMALISED_EQUAL, Evidence, FloatArray, label_evidence
+from .matrices import use_dense
 from .structure import sparse_adjacency, structure_support
 from .vocabulary import Vocabulary, shipped_vocabulary
 
@@ -79,6 +80,8 @@ class Pair:
     """For a `term` pair: the vocabulary word the attempt's box was read by (`Kafka`)."""
     role: str | None = None
     """For a `term` pair: the role that word plays (`event-stream`)."""
+    role_name: str | None = None
+    """For a `term` pair: how the role reads in a sentence (`event stream`)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def align(reference: Diagram, attempt: Diagram, vocabulary: Vocabulary | None = 
     node. The result does not depend on the order of the attempt's statements. `vocabulary`
     defaults to the shipped one; an empty one (`Vocabulary.from_roles(())`) reads no terms.
     """
+    vocabulary = shipped_vocabulary() if vocabulary is None else vocabulary
     solution = solve(reference, attempt, vocabulary)
     if solution is None:
         return Alignment(())
@@ -150,9 +154,16 @@ def align(reference: Diagram, attempt: Diagram, vocabulary: Vocabulary | None = 
                 similarity=round(min(1.0, max(0.0, similarity)), 4),
                 term=found[0] if found else None,
                 role=found[1] if found else None,
+                role_name=_role_name(vocabulary, found[1]) if found else None,
             )
         )
     return Alignment(tuple(pairs))
+
+
+def _role_name(vocabulary: Vocabulary, role_id: str) -> str:
+    """How a role reads in a sentence: its first phrase (`event stream`), else its id."""
+    role = vocabulary.roles.get(role_id)
+    return role.means[0] if role is not None and role.means else role_id.replace("-", " ")
 
 
 def pair_reason(solution: Solution, i: int, j: int) -> tuple[str, float]:
@@ -178,11 +189,16 @@ def solve(
     vocabulary = shipped_vocabulary() if vocabulary is None else vocabulary
     evidence = label_evidence(reference, att_nodes, vocabulary)
     label, kind = evidence.best()
+    dense = use_dense(nr, na)
     ref_adj = sparse_adjacency(
-        reference.nodes, ((e.source, e.target, e.kind == "undirected") for e in reference.edges)
+        reference.nodes,
+        ((e.source, e.target, e.kind == "undirected") for e in reference.edges),
+        dense=dense,
     )
     att_adj = sparse_adjacency(
-        att_nodes, ((e.source, e.target, e.kind == "undirected") for e in attempt.edges)
+        att_nodes,
+        ((e.source, e.target, e.kind == "undirected") for e in attempt.edges),
+        dense=dense,
     )
     weak = (label >= STRUCTURE_FLOOR) & (label < REJECT)
     exact_pairs = _sole_exact_pairs(label, kind)

@@ -47,22 +47,13 @@ _HOW_PHRASES = {
 def _how(pair: Pair, drawn: str) -> str:
     """How a pair that is not an exact name was made: `as 'Kafka', a term for an event stream`."""
     if pair.how == "term" and pair.term and pair.role:
-        role = _role_name(pair.role)
+        role = pair.role_name or pair.role.replace("-", " ")
         plural = role.endswith("s") and not role.endswith("ss")
         vowel_sound = role[:1] in "aeiou" or (role[:2].isupper() and role[0] in "AEFHILMNORSX")
         article = "" if plural else "an " if vowel_sound else "a "
         term = "" if slugify(pair.term) == slugify(drawn) else f" ({pair.term})"
         return f"as {drawn!r}{term}, a term for {article}{role}"
     return f"as {drawn!r}, {_HOW_PHRASES.get(pair.how, pair.how)}"
-
-
-def _role_name(role_id: str) -> str:
-    """How a role reads in a sentence: its first phrase in the shipped vocabulary
-    (`event stream`), else its id in words (for a role a user added)."""
-    from .vocabulary import shipped_vocabulary
-
-    role = shipped_vocabulary().roles.get(role_id)
-    return role.means[0] if role is not None and role.means else role_id.replace("-", " ")
 
 
 def skips(grade: Grade, key: EdgeKey, *, hints: bool = False) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 from ..language.model import Node
 from .evidence import FloatArray
+from .matrices import Matrix, at_most_one, build, diagonal, to_array, without_diagonal
 
 __all__ = [
     "REVERSED",
@@ -36,11 +36,12 @@ THREE_HOPS = 0.35
 
 
 def sparse_adjacency(
-    nodes: Sequence[Node], edges: Iterable[tuple[str, str, bool]]
-) -> sparse.csr_matrix:
+    nodes: Sequence[Node], edges: Iterable[tuple[str, str, bool]], *, dense: bool = False
+) -> Matrix:
     """0/1 adjacency in node order, the matrix neighbour support is computed on.
 
-    Built from (source, target, undirected) triples; `A -- B` counts both ways.
+    Built from (source, target, undirected) triples; `A -- B` counts both ways. Dense
+    (a numpy array) or sparse as :mod:`.matrices` decides for the graphs' size.
     """
     index = {node.id: i for i, node in enumerate(nodes)}
     rows: list[int] = []
@@ -55,25 +56,21 @@ def sparse_adjacency(
             rows.append(t)
             cols.append(s)
     n = len(nodes)
-    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    matrix.data[:] = 1.0  # duplicates summed: back to 0/1
-    return matrix
+    return at_most_one(build(rows, cols, (n, n), dense=dense))  # duplicates summed: 0/1
 
 
-def _reach(adjacency: sparse.csr_matrix, skippable: FloatArray) -> sparse.csr_matrix:
+def _reach(adjacency: Matrix, skippable: FloatArray, dense: bool) -> Matrix:
     """Links with paths through skippable nodes: 1 direct, TWO_HOPS, THREE_HOPS; capped at 1."""
-    skip = sparse.diags(skippable)
+    skip = diagonal(skippable, dense=dense)
     two = adjacency @ skip @ adjacency
     three = two @ skip @ adjacency
-    reach = adjacency + TWO_HOPS * two.minimum(1.0) + THREE_HOPS * three.minimum(1.0)
-    reach.setdiag(0.0)
-    reach.eliminate_zeros()
-    return reach.minimum(1.0).tocsr()
+    reach = adjacency + TWO_HOPS * at_most_one(two) + THREE_HOPS * at_most_one(three)
+    return at_most_one(without_diagonal(reach))
 
 
 def structure_support(
-    ref_adj: sparse.csr_matrix,
-    att_adj: sparse.csr_matrix,
+    ref_adj: Matrix,
+    att_adj: Matrix,
     assignment: npt.NDArray[np.int64],
     nr: int,
 ) -> FloatArray:
@@ -87,17 +84,17 @@ def structure_support(
     paired = assignment >= 0
     if not paired.any():
         return np.zeros((nr, na))  # no paired neighbour anywhere: no structural evidence
+    dense = isinstance(ref_adj, np.ndarray)
     ref_unpaired = np.ones(nr)
     ref_unpaired[assignment[paired]] = 0.0
     att_unpaired = (~paired).astype(np.float64)
-    ref_reach = _reach(ref_adj, ref_unpaired)
-    att_reach = _reach(att_adj, att_unpaired)
+    ref_reach = _reach(ref_adj, ref_unpaired, dense)
+    att_reach = _reach(att_adj, att_unpaired, dense)
     cols = np.nonzero(paired)[0]
     own = assignment[cols]
-    p = sparse.csr_matrix(
-        (np.ones(len(cols)), (own, cols)), shape=(nr, na)
-    )  # reference x attempt; unpaired attempt nodes have empty columns
-    related_out = (ref_reach + REVERSED * ref_reach.T).minimum(1.0)
+    # reference x attempt; unpaired attempt nodes have empty columns
+    p = build(own, cols, (nr, na), dense=dense)
+    related_out = at_most_one(ref_reach + REVERSED * ref_reach.T)
     related_in = related_out.T
     agree = related_out @ p @ att_reach.T + related_in @ p @ att_reach
     # The reference node an attempt node holds now is skippable when weighing its other
@@ -108,11 +105,10 @@ def structure_support(
     out_back = np.asarray((a.T @ pt)[own, cols]).ravel()
     in_back = np.asarray((a.T @ pa)[own, cols]).ravel()
     in_fwd = np.asarray((a @ pa)[own, cols]).ravel()
-    q1 = sparse.csr_matrix((out_fwd + REVERSED * in_fwd, (own, cols)), shape=(nr, na))
-    q2 = sparse.csr_matrix((REVERSED * out_back + in_back, (own, cols)), shape=(nr, na))
+    q1 = build(own, cols, (nr, na), dense=dense, data=out_fwd + REVERSED * in_fwd)
+    q2 = build(own, cols, (nr, na), dense=dense, data=REVERSED * out_back + in_back)
     agree = agree + TWO_HOPS * (a @ q1 + a.T @ q2)
     weight = paired.astype(np.float64)
-    available = att_reach @ weight + att_reach.T @ weight
-    dense = np.asarray(agree.todense()) if sparse.issparse(agree) else np.asarray(agree)
-    share = dense / (available[None, :] + STRUCTURE_SMOOTHING)
+    available = np.asarray(att_reach @ weight + att_reach.T @ weight).ravel()
+    share = to_array(agree) / (available[None, :] + STRUCTURE_SMOOTHING)
     return np.asarray(np.minimum(share, 1.0), dtype=np.float64)

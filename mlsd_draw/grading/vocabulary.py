@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -116,6 +116,41 @@ class Vocabulary:
         longest = max((len(w) for w in [*hits, *means]), default=0)
         known = frozenset(w for phrase in [*hits, *means] for w in phrase)
         return cls(by_id, hits, {w: tuple(sorted(r)) for w, r in means.items()}, longest, known)
+
+    def to_data(self) -> dict[str, Any]:
+        """The vocabulary as plain JSON data, indexes included, so a later run can load it
+        without indexing the roles again (see :meth:`from_data`)."""
+        return {
+            "roles": [asdict(role) for role in self.roles.values()],
+            "terms": [
+                [list(w), hit.term, list(hit.roles), hit.vague] for w, hit in self._terms.items()
+            ],
+            "means": [[list(w), list(ids)] for w, ids in self._means.items()],
+            "longest": self._longest,
+            "words": sorted(self.words),
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Vocabulary:
+        """A vocabulary from :meth:`to_data`'s data; KeyError, TypeError or ValueError when
+        the data is not such (a damaged cache file)."""
+        roles = {}
+        for item in data["roles"]:
+            role = Role(
+                str(item["id"]),
+                str(item["about"]),
+                None if item["kind"] is None else str(item["kind"]),
+                tuple(map(str, item["means"])),
+                tuple(map(str, item["terms"])),
+                tuple(map(str, item["vague"])),
+            )
+            roles[role.id] = role
+        terms = {
+            tuple(map(str, w)): TermHit(str(t), tuple(map(str, ids)), bool(vague))
+            for w, t, ids, vague in data["terms"]
+        }
+        means = {tuple(map(str, w)): tuple(map(str, ids)) for w, ids in data["means"]}
+        return cls(roles, terms, means, int(data["longest"]), frozenset(map(str, data["words"])))
 
     def term(self, words: Sequence[str]) -> TermHit | None:
         """The term spelt by exactly these normalised words, if the vocabulary has it."""
@@ -226,10 +261,14 @@ def _merge(base: Mapping[str, Role], extra: Iterable[Role]) -> dict[str, Role]:
     return merged
 
 
+SHIPPED_FILE = files("mlsd_draw.grading").joinpath("vocabulary.toml")
+"""The vocabulary file that ships with mlsd-draw."""
+
+
 @lru_cache(maxsize=1)
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary that ships with mlsd-draw (read once per process)."""
-    text = files("mlsd_draw.grading").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    text = SHIPPED_FILE.read_text(encoding="utf-8")
     roles, problems = check_vocabulary_text(text, "vocabulary.toml")
     if problems:  # the shipped file is checked by the tests; this guards a broken install
         raise UsageError("; ".join(p.message for p in problems))
