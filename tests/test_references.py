@@ -216,7 +216,7 @@ def test_error_mlsd_draw_refs_naming_no_folder(
 @pytest.mark.usefixtures("my_refs")
 def test_error_unknown_case_names_the_closest_ids_including_the_users() -> None:
     with pytest.raises(
-        UsageError, match="unknown case 'search-rankin': did you mean .*hotel-search-ranking"
+        UsageError, match=r"unknown case .search-rankin.: did you mean .*hotel-search-ranking"
     ):
         load_case("search-rankin")
 

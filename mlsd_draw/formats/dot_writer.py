@@ -110,6 +110,12 @@ def node_style(node: Node) -> dict[str, str]:
     return attrs
 
 
+def _drawn_exactly(text: str) -> bool:
+    """Whether a label reads back from DOT as written: no spacing it would collapse, no
+    character it cannot hold."""
+    return " ".join(text.split()) == text and text.isprintable()
+
+
 def interchange_node_style(node: Node) -> dict[str, str]:
     """A component in interchange DOT: drawn as `node_style` draws it, plus an `mlsd`
     attribute holding its `.mlsd` declaration when it says more than its name (a kind a
@@ -117,7 +123,7 @@ def interchange_node_style(node: Node) -> dict[str, str]:
     so `.mlsd` -> DOT -> `.mlsd` loses nothing. Graphviz ignores unknown attributes."""
     attrs = node_style(node)
     declaration = format_node(node)
-    if declaration != format_name(node.label) or " ".join(node.label.split()) != node.label:
+    if declaration != format_name(node.label) or not _drawn_exactly(node.label):
         attrs["mlsd"] = interchange_text(declaration)
     return attrs
 
@@ -127,7 +133,7 @@ def interchange_edge_style(edge: Edge) -> dict[str, str]:
     as `mlsd` when a picture cannot carry it (a weight, spacing a label loses)."""
     attrs = edge_style(edge)
     label = edge.label or ""
-    if edge.weight != 1 or edge.attributes or " ".join(label.split()) != label:
+    if edge.weight != 1 or edge.attributes or not _drawn_exactly(label):
         attrs["mlsd"] = interchange_text(edge_suffix(edge).strip())
     return attrs
 
@@ -149,7 +155,7 @@ def cluster_style(group: Group, depth: int) -> dict[str, str]:
     if group.note:
         attrs["tooltip"] = group.note
     head = format_group_head(group)
-    if head != format_name(group.name) or " ".join(group.name.split()) != group.name:
+    if head != format_name(group.name) or not _drawn_exactly(group.name):
         attrs["mlsd"] = interchange_text(head)
     return attrs
 
@@ -238,7 +244,7 @@ def diagram_to_dot(
         *(
             f"  // @{key} {comment_value(value)}"
             for key, value in diagram.directives.items()
-            if key != "title" or (title is None and " ".join(value.split()) != value)
+            if key != "title" or (title is None and not _drawn_exactly(value))
         ),
         f"  graph {dot_attributes(graph)}",
         f"  node {dot_attributes(NODE_DEFAULTS)}",
