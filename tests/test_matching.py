@@ -470,3 +470,30 @@ def test_a_box_named_exactly_like_a_component_is_that_component() -> None:
         "Reward model: generates the reply the user reads from the prompt\n"
     )
     assert align(reference, described).by_attempt()["reward-model"].reference == "reward-model"
+
+
+def test_an_everyday_word_goes_to_the_claimant_of_its_own_kind() -> None:
+    """`user` is an alias of the request and close to the `users` store: the request, drawn
+    as a client like the word's role, keeps the word."""
+    from mlsd_draw.grading.matching import align
+
+    reference = parse(
+        "Request [kind: client; aka: user]\n"
+        "User store [kind: store; aka: users]\n"
+        "Request -> Ranker -> Results\n"
+        "User store -> Ranker\n"
+    )
+    pairs = {p.attempt: p.reference for p in align(reference, parse("user -> Ranker\n")).pairs}
+    assert pairs.get("user") == "request"
+
+
+def test_a_product_name_is_read_without_its_trailing_api() -> None:
+    from mlsd_draw.grading.vocabulary import shipped_vocabulary
+
+    vocabulary = shipped_vocabulary()
+    with_api = vocabulary.term(("azure", "read", "api"))
+    without = vocabulary.term(("azure", "read"))
+    assert with_api is not None and without is not None
+    assert without.roles == with_api.roles
+    two_words = vocabulary.term(("moderation", "api"))
+    assert two_words is None or vocabulary.term(("moderation",)) != two_words, "2 words stay whole"

@@ -1,6 +1,6 @@
 """Grading an attempt: aligning it with a reference (normalised labels, label evidence,
 neighbour structure, one global assignment), classifying the arrows, the score, and the
-text and JSON reports."""
+text and JSON reports; and which key points a typed quiz answer mentions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ..core.exports import lazy_exports
 if TYPE_CHECKING:
     from .assignment import assign
     from .evidence import label_evidence
+    from .keypoints import KeyPointMark, Marking, mark_key_points, suggest_rating
     from .matching import Alignment, Pair, align
     from .normalise import normal_words, normalize_label, raw_tokens, stem_word, wordset
     from .reports import extra_by_group, json_report, json_text, plain, text_report
@@ -32,7 +33,10 @@ _WHERE = {
     "GroupResult": "scoring",
     "json_report": "reports",
     "json_text": "reports",
+    "KeyPointMark": "keypoints",
     "label_evidence": "evidence",
+    "mark_key_points": "keypoints",
+    "Marking": "keypoints",
     "normal_words": "normalise",
     "normalize_label": "normalise",
     "Pair": "matching",
@@ -41,6 +45,7 @@ _WHERE = {
     "sparse_adjacency": "structure",
     "stem_word": "normalise",
     "structure_support": "structure",
+    "suggest_rating": "keypoints",
     "text_report": "reports",
     "wordset": "normalise",
 }
@@ -50,6 +55,8 @@ __all__ = [
     "Form",
     "Grade",
     "GroupResult",
+    "KeyPointMark",
+    "Marking",
     "Pair",
     "align",
     "assign",
@@ -61,6 +68,7 @@ __all__ = [
     "json_report",
     "json_text",
     "label_evidence",
+    "mark_key_points",
     "normal_words",
     "normalize_label",
     "plain",
@@ -68,6 +76,7 @@ __all__ = [
     "sparse_adjacency",
     "stem_word",
     "structure_support",
+    "suggest_rating",
     "text_report",
     "wordset",
 ]

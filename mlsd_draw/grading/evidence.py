@@ -325,8 +325,18 @@ def _weaken_vague_words(
         others = [i for i in range(len(reference.nodes)) if i not in players]
         evidence.cap_attempt(j, 0.0, others, keep=("exact", "alias"))
     label, _kind = evidence.best()
-    for j, _hit in vague:
-        if int((label[:, j] >= REJECT).sum()) >= 2:
+    for j, hit in vague:
+        claimants = np.nonzero(label[:, j] >= REJECT)[0]
+        if len(claimants) < 2:
+            continue
+        # `user` is a client: when one claimant is drawn as the kind its roles have (the
+        # request, not the `users` store), that one keeps the word and the others lose it.
+        kinds = {vocabulary.roles[r].kind for r in hit.roles if r in vocabulary.roles}
+        fitting = [int(i) for i in claimants if reference.nodes[int(i)].kind in kinds]
+        if len(fitting) == 1:
+            others = [int(i) for i in claimants if int(i) != fitting[0]]
+            evidence.cap_attempt(j, VAGUE, others)
+        else:
             evidence.cap_attempt(j, VAGUE)
 
 

@@ -34,7 +34,7 @@ from ..language.model import Diagram, Node
 from .assignment import REJECT, assign
 from .evidence import KINDS, NORMALISED_EQUAL, Evidence, FloatArray, label_evidence
 from .matrices import use_dense
-from .structure import sparse_adjacency, structure_support
+from .structure import ends_alike, sparse_adjacency, structure_support
 from .vocabulary import Vocabulary, shipped_vocabulary
 
 __all__ = ["HOWS", "Alignment", "Pair", "Solution", "align", "pair_reason", "solve"]
@@ -49,6 +49,10 @@ HOWS = ("exact", "alias", "fuzzy", "acronym", "term", "description", "structure"
 
 STRUCTURE_WEIGHT = 1.0
 """Bonus for a pair all of whose paired neighbours agree (smoothed: see `structure`)."""
+FLOW_END = 0.02
+"""What being placed alike (both start, or both end, a flow) adds to a pair's label
+evidence: less than any difference between kinds of evidence, so it only breaks near-ties."""
+
 STRUCTURE_FLOOR = 0.25
 """Label evidence a pair needs before neighbours may lift it over REJECT."""
 STRUCTURE_ROUNDS = 3
@@ -189,6 +193,11 @@ def solve(
     vocabulary = shipped_vocabulary() if vocabulary is None else vocabulary
     evidence = label_evidence(reference, att_nodes, vocabulary)
     label, kind = evidence.best()
+    # Among readings the words allow, one placed where the component is placed (both
+    # start or both end a flow) is a little better: a tie-break, never a pair by itself.
+    label = label + np.where(
+        label >= STRUCTURE_FLOOR, FLOW_END * ends_alike(reference, attempt, att_nodes), 0.0
+    )
     dense = use_dense(nr, na)
     ref_adj = sparse_adjacency(
         reference.nodes,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ..language.model import Node
+from ..language.model import Diagram, Edge, Node
 from .evidence import FloatArray
 from .matrices import Matrix, at_most_one, build, diagonal, to_array, without_diagonal
 
@@ -22,6 +22,7 @@ __all__ = [
     "STRUCTURE_SMOOTHING",
     "THREE_HOPS",
     "TWO_HOPS",
+    "ends_alike",
     "sparse_adjacency",
     "structure_support",
 ]
@@ -112,3 +113,28 @@ def structure_support(
     available = np.asarray(att_reach @ weight + att_reach.T @ weight).ravel()
     share = to_array(agree) / (available[None, :] + STRUCTURE_SMOOTHING)
     return np.asarray(np.minimum(share, 1.0), dtype=np.float64)
+
+
+def ends_alike(
+    reference: Diagram, attempt: Diagram, att_nodes: Sequence[Node]
+) -> npt.NDArray[np.bool_]:
+    """Which (reference, attempt) pairs both start a flow (nothing feeds them, they feed
+    something) or both end one (fed, feeding nothing). When two boxes of a chain could
+    stand for one component (`user -> app -> backend` for a request), the one placed as
+    the component is placed is the better reading. Associations (`--`) set no direction."""
+    ref_start, ref_end = _flow_ends(reference.nodes, reference.edges)
+    att_start, att_end = _flow_ends(att_nodes, attempt.edges)
+    return np.outer(ref_start, att_start) | np.outer(ref_end, att_end)
+
+
+def _flow_ends(
+    nodes: Sequence[Node], edges: Iterable[Edge]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    index = {node.id: k for k, node in enumerate(nodes)}
+    fed = np.zeros(len(nodes), dtype=bool)
+    feeds = np.zeros(len(nodes), dtype=bool)
+    for edge in edges:
+        if edge.kind == "directed" and edge.source in index and edge.target in index:
+            feeds[index[edge.source]] = True
+            fed[index[edge.target]] = True
+    return feeds & ~fed, fed & ~feeds

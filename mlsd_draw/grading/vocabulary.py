@@ -83,6 +83,11 @@ class VocabularyProblem:
     line: int | None = None
 
 
+_GENERIC_ENDS = frozenset({"api", "apis", "endpoint", "service", "server", "sdk"})
+"""Last words a product's name may go without (`OpenAI moderation API`): a term of three
+words or more ending in one is also found without it."""
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The roles, and indexes from normalised words to the terms and phrases that use them."""
@@ -102,12 +107,15 @@ class Vocabulary:
         means: dict[tuple[str, ...], set[str]] = {}
         for role in by_id.values():
             for text, vague in [(t, False) for t in role.terms] + [(v, True) for v in role.vague]:
-                words = normalize_label(text)
-                if not words:
-                    continue
-                spelt, ids, was_vague = terms.get(words, (text, set(), vague))
-                ids.add(role.id)
-                terms[words] = (spelt, ids, was_vague or vague)
+                full = normalize_label(text)
+                # `OpenAI moderation API` is also written `OpenAI moderation`.
+                short = full[:-1] if len(full) > 2 and full[-1] in _GENERIC_ENDS else None
+                for words in (full, short):
+                    if not words or (words is short and words in terms):
+                        continue
+                    spelt, ids, was_vague = terms.get(words, (text, set(), vague))
+                    ids.add(role.id)
+                    terms[words] = (spelt, ids, was_vague or vague)
             for phrase in role.means:
                 words = normalize_label(phrase)
                 if words:
