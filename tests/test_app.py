@@ -106,3 +106,14 @@ print("click" in sys.modules)
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_new_learner_starts_on_the_core_cases() -> None:
+    from mlsd_draw.app.practice import agenda
+    from mlsd_draw.library.references import list_cases
+
+    levels = {info.id: info.level for info in list_cases()}
+    new = [state.case_id for state in agenda(now=DAY1).new]
+    assert sorted(new) == sorted(levels), "every case is new"
+    core = [case for case in new if levels[case] == "core"]
+    assert core and new[: len(core)] == core, "the book's cases come first"

@@ -104,6 +104,31 @@ def test_hover_lights_the_counterpart_and_zoom_works(browser: Any, report: Path)
     assert after["right"] - after["left"] > 1.4 * (before["right"] - before["left"])
 
 
+def test_hover_lights_a_box_with_a_note_too(browser: Any, report: Path) -> None:
+    """A box with a note draws its shape inside a link (`<a>`, for the tooltip): lit up,
+    that shape gets the highlight too, as a box without a note does."""
+    _open(browser, report, 1440, 900)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    box_id = browser.execute_script(
+        "var pairs = JSON.parse(document.getElementById('pairs').textContent);"
+        "var boxes = Array.from(document.querySelectorAll('#picture g.node'));"
+        "var noted = boxes.find(function (g) { return g.querySelector('a') && pairs[g.id]; });"
+        "return noted ? noted.id : null;"
+    )
+    assert box_id, "the report has a paired box with a note"
+    box = browser.find_element("id", box_id)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    ActionChains(browser).move_to_element(box).perform()
+    widths = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#picture .hl'))"
+        ".map(function (g) { var s = g.querySelector('polygon, ellipse, path, polyline');"
+        " return [g.id, !!g.querySelector('a'), getComputedStyle(s).strokeWidth]; })"
+    )
+    assert len(widths) == 2 and any(noted for _id, noted, _w in widths), widths
+    assert all(width == "5px" for _id, _noted, width in widths), widths
+
+
 def test_a_phone_sees_the_verdict_first(browser: Any, report: Path, tmp_path: Path) -> None:
     _open(browser, report, 400, 800)
     assert _rect(browser, "#score")["bottom"] <= 800

@@ -104,12 +104,13 @@ def test_error_fmt_write_refuses_another_format(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == MERMAID
 
 
-def test_export_anki_writes_one_note_per_case(tmp_path: Path) -> None:
+def test_export_anki_writes_one_note_per_case_and_per_quiz_card(tmp_path: Path) -> None:
     deck = tmp_path / "deck.apkg"
     result = CliRunner().invoke(cli, ["export", "anki", "-o", str(deck)])
     assert result.exit_code == 0, result.output
     cases = CliRunner().invoke(cli, ["list", "--format", "json"])
-    expected = len(json.loads(cases.stdout))
+    cards = CliRunner().invoke(cli, ["quiz", "--list", "--format", "json"])
+    expected = len(json.loads(cases.stdout)) + len(json.loads(cards.stdout))
     with zipfile.ZipFile(deck) as package:
         package.extract("collection.anki2", tmp_path)
     connection = sqlite3.connect(tmp_path / "collection.anki2")

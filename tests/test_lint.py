@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from mlsd_draw import parse
+from mlsd_draw.cli import cli
 from mlsd_draw.library.lint import lint
 
 HEADER = """\
@@ -53,7 +57,10 @@ def test_problem(body: str, message: str, line: int, column: int, hint: str) -> 
         ),
         ("title", "add `@title ...` at the top of the file: a human title"),
         ("prompt", "add `@prompt ...` at the top of the file: the interview question"),
-        ("level", "add `@level ...` at the top of the file: easy, core or staff"),
+        (
+            "level",
+            "add `@level ...` at the top of the file: core (the book's cases) or extra (the others)",
+        ),
         ("source", "add `@source ...` at the top of the file: where the facts come from"),
     ],
 )
@@ -119,3 +126,18 @@ def test_an_alias_list_over_several_lines_points_at_each_alias() -> None:
     source = HEADER + "Ranking [aka: ranker,\n    Results] -> Results\nResults [aka: output]\n"
     (problem,) = lint(parse(source), source)
     assert (problem.span.line, problem.span.column) == (7, 5)
+
+
+def test_lint_notes_aliases_that_only_repeat_the_vocabulary(tmp_path: Path) -> None:
+    reference = tmp_path / "mine.mlsd"
+    reference.write_text(
+        "Event stream [kind: queue; aka: Kafka, click events topic]\nEvent stream -> Trainer\n",
+        encoding="utf-8",
+    )
+    plain = CliRunner().invoke(cli, ["lint", str(reference)])
+    assert "note:" not in plain.output
+    noted = CliRunner().invoke(cli, ["lint", str(reference), "--notes"])
+    assert plain.exit_code == noted.exit_code, "notes never fail lint"
+    notes = [line for line in noted.output.splitlines() if ": note: " in line]
+    assert len(notes) == 1, "an alias of its own (click events topic) stays"
+    assert "'Event stream' lists 'Kafka'" in notes[0] and "event stream" in notes[0]

@@ -98,7 +98,8 @@ def test_cases_come_in_the_order_of_next(client: TestClient, folder: Path) -> No
     menu = client.get("/api/cases").json()
     assert menu["due"] == [] and menu["later"] == []
     ids = [c["case"] for c in menu["new"]]
-    assert CASE in ids and ids == sorted(ids)
+    printed = json.loads(CliRunner().invoke(cli, ["next", "--format", "json"]).stdout)
+    assert CASE in ids and ids == [c["case"] for c in printed["new"]]
     entry = next(c for c in menu["new"] if c["case"] == CASE)
     assert entry["title"] == "Visual search system" and entry["components"] > 10
     # graded long ago, the case is due now and comes first
@@ -260,6 +261,179 @@ def test_review_serves_the_documents_of_next_stats_and_history(client: TestClien
     assert review["history"] == history_document(attempt_history())
     assert review["progress"]["most_missed"] == progress_document(progress())["most_missed"]
     assert review["titles"][CASE] == "Visual search system"
+
+
+# -- the quiz view's endpoints -------------------------------------------------------
+
+
+def test_a_round_of_the_quiz_is_the_cards_quiz_asks(client: TestClient) -> None:
+    from mlsd_draw.app.documents import quiz_card_document
+    from mlsd_draw.app.quiz import quiz_cards
+
+    round_ = client.get("/api/quiz")
+    assert round_.status_code == 200
+    document = round_.json()
+    assert document["selection"] == "all" and document["count"] == 20
+    assert document["cards"] == [quiz_card_document(c) for c in quiz_cards(None, count=20)]
+    assert {c["kind"] for c in document["cards"]} == {"tradeoff", "framing", "why"}
+    assert all("answer" not in c for c in document["cards"])  # the answer waits its turn
+    listed = json.loads(CliRunner().invoke(cli, ["quiz", "--list", "--format", "json"]).stdout)
+    for kind, word in (("tradeoff", "tradeoffs"), ("framing", "framing"), ("why", "why")):
+        assert document["kinds"][word] == sum(c["kind"] == kind for c in listed)
+    cases = {c["case"]: c for c in document["cases"]}
+    assert cases[CASE]["title"] == "Visual search system" and cases[CASE]["cards"] > 3
+    trade = client.get("/api/quiz", params={"selection": "tradeoffs", "count": 5}).json()
+    assert len(trade["cards"]) == 5 and {c["kind"] for c in trade["cards"]} == {"tradeoff"}
+    own = client.get("/api/quiz", params={"selection": CASE, "count": 100}).json()
+    assert own["selection"] == CASE and own["cards"][0]["id"] == f"framing:{CASE}"
+    assert len(own["cards"]) == cases[CASE]["cards"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"selection": "tradeofs"}, "did you mean tradeoffs"),
+        ({"selection": "no-such-thing"}, "unknown quiz selection"),
+        ({"count": "0"}, "1 to 500"),
+        ({"count": "501"}, "1 to 500"),
+        ({"count": "-3"}, "whole number"),
+        ({"count": "ten"}, "whole number"),
+        ({"selection": "x" * 201}, "a case id"),
+    ],
+)
+def test_a_round_with_a_bad_choice_is_refused(
+    client: TestClient, params: dict[str, str], message: str
+) -> None:
+    answer = client.get("/api/quiz", params=params)
+    assert answer.status_code == 400 and message in answer.json()["error"]
+
+
+def _first_card(client: TestClient, selection: str = "tradeoffs") -> dict[str, Any]:
+    round_ = client.get("/api/quiz", params={"selection": selection}).json()
+    card: dict[str, Any] = round_["cards"][0]
+    return card
+
+
+def test_an_answer_is_marked_by_its_key_points(client: TestClient) -> None:
+    from mlsd_draw.app.quiz import find_card
+
+    card = _first_card(client)
+    points = find_card(card["id"]).key_points
+    typed = f"I would say: {points[0]}, and {points[1]}."
+    marked = post(client, "/api/quiz/mark", {"id": card["id"], "answer": typed})
+    assert marked.status_code == 200
+    document = marked.json()
+    assert document["id"] == card["id"] and document["answer"] == find_card(card["id"]).answer
+    assert [p["point"] for p in document["key_points"]] == list(points)
+    assert document["key_points"][0]["covered"] and document["key_points"][1]["covered"]
+    covered = sum(p["covered"] for p in document["key_points"])
+    assert document["coverage"] == pytest.approx(covered / len(points))
+    assert document["suggested"] in ("Again", "Hard", "Good", "Easy")
+    aloud = post(client, "/api/quiz/mark", {"id": card["id"], "answer": ""}).json()
+    assert aloud["suggested"] is None and not any(p["covered"] for p in aloud["key_points"])
+    assert client.get("/api/review").json()["agenda"]["cards"]["later"]["tradeoff"] == 0
+
+
+def test_a_rating_is_recorded_and_reschedules_the_card(client: TestClient) -> None:
+    from mlsd_draw.app.quiz import card_list, find_card
+
+    card = _first_card(client)
+    typed = find_card(card["id"]).key_points[0]
+    recorded = post(client, "/api/quiz/record", {"id": card["id"], "rating": "Good",
+                                                 "answer": typed})  # fmt: skip
+    assert recorded.status_code == 200
+    document = recorded.json()
+    assert document["id"] == card["id"] and document["rating"] == "Good"
+    assert document["reviews"] == 1 and document["due"] is not None
+    state = next(c for c in card_list("tradeoffs") if c.card.id == card["id"])
+    assert state.reviews == 1 and state.due is not None
+    assert state.due.isoformat() == document["due"]
+    listed = json.loads(CliRunner().invoke(cli, ["quiz", "--list", "--format", "json"]).stdout)
+    assert next(c for c in listed if c["id"] == card["id"])["due"] == document["due"]
+    # no longer due: the next round asks another card; `next` counts it as later
+    assert _first_card(client)["id"] != card["id"]
+    assert client.get("/api/review").json()["agenda"]["cards"]["later"]["tradeoff"] == 1
+    by_number = post(client, "/api/quiz/record", {"id": card["id"], "rating": 1})
+    assert by_number.status_code == 200 and by_number.json()["rating"] == "Again"
+    assert by_number.json()["reviews"] == 2
+
+
+@pytest.mark.parametrize("path", ["/api/quiz/mark", "/api/quiz/record"])
+def test_an_unknown_card_is_refused(client: TestClient, path: str) -> None:
+    answer = post(client, path, {"id": "tradeoff:no-such-card", "rating": "Good", "answer": "x"})
+    assert answer.status_code == 400
+    assert "no quiz card has the id 'tradeoff:no-such-card'" in answer.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("rating", "message"),
+    [
+        ("Great", "'Great' is not a rating"),
+        (0, "0 is not a rating"),
+        (5, "5 is not a rating"),
+        (True, "'rating' must be"),
+        (3.0, "'rating' must be"),
+        (None, "'rating' must be"),
+        (["Good"], "'rating' must be"),
+    ],
+)
+def test_a_bad_rating_is_refused_and_nothing_is_recorded(
+    client: TestClient, rating: Any, message: str
+) -> None:
+    from mlsd_draw.app.quiz import card_list
+
+    card = _first_card(client)
+    answer = post(client, "/api/quiz/record", {"id": card["id"], "rating": rating})
+    assert answer.status_code == 400 and message in answer.json()["error"]
+    assert all(c.reviews == 0 for c in card_list("tradeoffs"))
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/quiz/mark", "{}"),
+        ("/api/quiz/mark", '{"id": 3, "answer": "x"}'),
+        ("/api/quiz/mark", '{"id": "tradeoff:ann-vs-exact-search", "answer": 7}'),
+        ("/api/quiz/record", '{"rating": "Good"}'),
+        ("/api/quiz/record", '{"id": "tradeoff:ann-vs-exact-search", "rating": "Good", '
+                             '"answer": null}'),
+        ("/api/quiz/record", '"Good"'),
+    ],
+)  # fmt: skip
+def test_malformed_quiz_requests_are_refused(client: TestClient, path: str, body: str) -> None:
+    answer = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400 and answer.json()["error"]
+
+
+def test_an_answer_has_a_length_limit(client: TestClient) -> None:
+    from mlsd_draw.app.quiz import card_list
+    from mlsd_draw.app.studio import MAX_ANSWER
+
+    card = _first_card(client)
+    long = "ranking " * (MAX_ANSWER // 8 + 1)
+    for path in ("/api/quiz/mark", "/api/quiz/record"):
+        answer = post(client, path, {"id": card["id"], "rating": "Good", "answer": long})
+        assert answer.status_code == 400 and "over 20000 characters" in answer.json()["error"]
+    assert all(c.reviews == 0 for c in card_list("tradeoffs"))
+
+
+def test_other_pages_cannot_answer_quiz_cards(client: TestClient) -> None:
+    from mlsd_draw.app.quiz import card_list
+
+    card = _first_card(client)
+    body = {"id": card["id"], "rating": "Easy", "answer": ""}
+    evil = {"Origin": "http://evil.example"}
+    assert client.get("/api/quiz", headers=evil).status_code == 403
+    assert post(client, "/api/quiz/mark", body, **evil).status_code == 403
+    assert post(client, "/api/quiz/record", body, **evil).status_code == 403
+    assert post(client, "/api/quiz/record", body, Origin="").status_code == 403
+    cross = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
+    assert client.get("/api/quiz", headers=cross).status_code == 403
+    plain = client.post("/api/quiz/record", content=json.dumps(body),
+                        headers={"Content-Type": "text/plain"})  # fmt: skip
+    assert plain.status_code == 415
+    assert client.get("/api/quiz", headers={"Host": "evil.example"}).status_code == 403
+    assert all(c.reviews == 0 for c in card_list())
 
 
 # -- refusals ------------------------------------------------------------------------

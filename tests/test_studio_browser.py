@@ -3,7 +3,9 @@
 A person picks a case, types an attempt with a mistake, sees it at its line, fixes it,
 grades with Ctrl+Enter, finds the score `mlsd-draw grade --format json` gives the same
 text, the diff picture and the missed list, then the attempt in the review view. A save
-made in another editor shows up in the page. Skipped without Chromium unless
+made in another editor shows up in the page. In the quiz a person answers a card, sees
+its key points marked, rates it with a key and finds the card scheduled for later, as
+`mlsd-draw quiz --list` shows it. Skipped without Chromium unless
 MLSD_DRAW_REQUIRE_BROWSER=1 (CI sets it).
 """
 
@@ -99,6 +101,20 @@ def find(browser: Any, selector: str) -> Any:
     return browser.find_element("css selector", selector)
 
 
+def click(browser: Any, selector: str) -> None:
+    """Click an element of a list the page may redraw meanwhile (the cases are drawn when
+    the page starts and again when the view opens): found again if it was replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    for _ in range(20):
+        try:
+            find(browser, selector).click()
+            return
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    find(browser, selector).click()
+
+
 def texts(browser: Any, selector: str) -> list[str]:
     """The text of every element that matches, read at one moment (the page redraws)."""
     found: list[str] = browser.execute_script(
@@ -131,7 +147,7 @@ def test_drill_fix_grade_and_review(browser: Any, studio: Studio, tmp_path: Path
     page_errors(browser)
     wait(browser, lambda: find(browser, f"button.case[data-case='{CASE}']"))
     shot(browser, tmp_path, "studio-drill-start-1440")
-    find(browser, f"button.case[data-case='{CASE}']").click()
+    click(browser, f"button.case[data-case='{CASE}']")
     editor = wait(browser, lambda: (e := find(browser, "#code")).is_enabled() and e)
     assert find(browser, "#q-title").text == "Visual search system"
     assert find(browser, "#timer").is_displayed()
@@ -206,6 +222,101 @@ def test_drill_fix_grade_and_review(browser: Any, studio: Studio, tmp_path: Path
     assert page_errors(browser) == []
 
 
+def marked(browser: Any) -> list[str]:
+    """The key points shown once the answer is marked (none before)."""
+    if find(browser, "#quiz-marked").get_attribute("hidden") is not None:
+        return []
+    return texts(browser, "#quiz-points li .point")
+
+
+def card_id(browser: Any) -> str:
+    """The id of the quiz card asked now."""
+    shown: str = find(browser, "#quiz-card").get_attribute("data-card")
+    return shown
+
+
+def test_quiz_answer_mark_rate_and_review(browser: Any, studio: Studio, tmp_path: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    from mlsd_draw.app.practice import now
+    from mlsd_draw.app.quiz import card_list, find_card, mark_answer
+
+    size(browser, 1440, 900)
+    browser.get(studio.url + "#quiz")
+    wait(browser, lambda: find(browser, "#quiz-front").text)
+    first = card_id(browser)
+    card = find_card(first)
+    assert find(browser, "#quiz-front").text == card.front
+    assert find(browser, "#nav-quiz").get_attribute("aria-current") == "page"
+    assert "0 done · 20 left" in find(browser, "#quiz-count").text
+    assert find(browser, "#quiz-selection").get_attribute("value") == "all"
+    shot(browser, tmp_path, "studio-quiz-ask-1440")
+    # an answer naming two of its key points in other words' order, sent with Ctrl+Enter
+    typed = f"{card.key_points[1]}; and {card.key_points[0]}"
+    answer = find(browser, "#quiz-answer")
+    answer.send_keys(typed)
+    answer.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait(browser, lambda: marked(browser))
+    expected = mark_answer(card, typed)
+    marks = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#quiz-points li'))"
+        ".map(li => [li.querySelector('.point').textContent, li.className])"
+    )
+    assert marks == [[m.point, "covered" if m.covered else "missed"] for m in expected.marks]
+    assert marks[0][1] == marks[1][1] == "covered"
+    mentioned = sum(m.covered for m in expected.marks)
+    assert f"{mentioned} of {len(card.key_points)}" in find(browser, "#quiz-points-head").text
+    assert card.answer.splitlines()[0].split(": ")[-1] in find(browser, "#quiz-model").text
+    names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+    assert expected.suggested is not None
+    suggested = find(browser, "#quiz-ratings button.suggested")
+    assert suggested.get_attribute("data-rating") == names[expected.suggested]
+    assert find(browser, "#quiz-answer").get_attribute("readonly") is not None
+    shot(browser, tmp_path, "studio-quiz-marked-1440")
+    # key 3 rates it Good: recorded, and the next card comes
+    ActionChains(browser).send_keys("3").perform()
+    wait(browser, lambda: "Recorded Good" in find(browser, "#quiz-last").text)
+    wait(browser, lambda: card_id(browser) != first)
+    assert "1 done · 19 left" in find(browser, "#quiz-count").text
+    assert "good" in find(browser, "#quiz-round li:first-child").get_attribute("class")
+    state = next(c for c in card_list() if c.card.id == first)
+    assert state.reviews == 1 and state.due is not None and state.due > now()
+    listed = json.loads(CliRunner().invoke(cli, ["quiz", "--list", "--format", "json"]).stdout)
+    assert next(c for c in listed if c["id"] == first)["due"] == state.due.isoformat()
+    # the next one said out loud: nothing to mark, nothing suggested; rated with a click
+    second = card_id(browser)
+    find(browser, "#quiz-aloud").click()
+    wait(browser, lambda: marked(browser))
+    assert "did you say these" in find(browser, "#quiz-points-head").text
+    nothing = "#quiz-points li.covered, #quiz-ratings .suggested"
+    assert browser.find_elements("css selector", nothing) == []
+    shot(browser, tmp_path, "studio-quiz-aloud-1440")
+    find(browser, "#quiz-ratings [data-rating='Easy']").click()
+    wait(browser, lambda: card_id(browser) != second)
+    assert next(c for c in card_list() if c.card.id == second).reviews == 1
+    # a selection: one case's cards, its framing first
+    Select(find(browser, "#quiz-selection")).select_by_value(CASE)
+    wait(browser, lambda: card_id(browser) == f"framing:{CASE}")
+    assert "0 done" in find(browser, "#quiz-count").text
+
+    # the review view counts the cards by kind: the two answered are due later
+    find(browser, "#nav-review").click()
+    wait(browser, lambda: texts(browser, "#quiz-counts tbody tr"))
+    rows = {r.split()[0]: r for r in texts(browser, "#quiz-counts tbody tr")}
+    later = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#quiz-counts tbody tr'))"
+        ".map(tr => Number(tr.children[3].textContent))"
+    )
+    assert sum(later) == 2 and set(rows) == {"Trade-offs", "Framing", "Why"}
+    shot(browser, tmp_path, "studio-review-quiz-1440")
+    find(browser, "#quiz-counts tr[data-kind='tradeoff'] button").click()
+    wait(browser, lambda: find(browser, "#quiz-selection").get_attribute("value") == "tradeoffs")
+    wait(browser, lambda: card_id(browser).startswith("tradeoff:"))
+    assert page_errors(browser) == []
+
+
 def test_a_save_in_another_editor_reaches_the_page(browser: Any, studio: Studio) -> None:
     path = studio.folder / "mine.mlsd"
     path.write_text("@case visual-search\nQuery image -> Results\n", encoding="utf-8")
@@ -234,7 +345,7 @@ def test_a_phone_gets_every_view_in_one_column(
     browser.get(studio.url + "#drill")
     wait(browser, lambda: find(browser, f"button.case[data-case='{CASE}']"))
     shot(browser, tmp_path, "studio-drill-start-400")
-    find(browser, f"button.case[data-case='{CASE}']").click()
+    click(browser, f"button.case[data-case='{CASE}']")
     editor = wait(browser, lambda: (e := find(browser, "#code")).is_enabled() and e)
     editor.send_keys("Query image -> Embedding generation service -> Results\n")
     wait(browser, lambda: "ok:" in find(browser, "#check-status").text)
@@ -248,6 +359,26 @@ def test_a_phone_gets_every_view_in_one_column(
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 400
     shot(browser, tmp_path, "studio-review-400")
+    find(browser, "#nav-quiz").click()
+    wait(browser, lambda: find(browser, "#quiz-front").text)
+    shot(browser, tmp_path, "studio-quiz-ask-400")
+    find(browser, "#quiz-answer").send_keys("calibrated click probability, log loss")
+    find(browser, "#quiz-show").click()
+    wait(browser, lambda: marked(browser))
+    shot(browser, tmp_path, "studio-quiz-marked-400")
+    rate = find(browser, "#quiz-ratings [data-rating='Hard']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", rate)
+    shot(browser, tmp_path, "studio-quiz-rate-400")
+    buttons = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#quiz-ratings button'))"
+        ".map(b => Math.round(b.getBoundingClientRect().top))"
+    )
+    assert len(set(buttons)) == 1  # the four ratings side by side
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400
+    asked = card_id(browser)
+    rate.click()
+    wait(browser, lambda: card_id(browser) != asked)
     assert page_errors(browser) == []
 
 

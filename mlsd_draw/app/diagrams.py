@@ -32,8 +32,10 @@ def read_text(source: str) -> tuple[str, str]:
     return read_source(source)
 
 
-def _parse_text(source: str, name: str, text: str) -> Diagram:
-    """Parse text in the format its file name says: `.mlsd`, Graphviz or Mermaid."""
+def parse_text(source: str, name: str, text: str) -> Diagram:
+    """Parse text in the format the file name `source` says (`.mlsd`, Graphviz or
+    Mermaid), naming `name` in its diagnostics: text read from a file, or typed in the
+    studio and not saved yet, reads as `check` reads that file."""
     from ..formats.dispatch import format_for_path, read_diagram
 
     return read_diagram(text, path=name, fmt=format_for_path(source))
@@ -42,7 +44,7 @@ def _parse_text(source: str, name: str, text: str) -> Diagram:
 def load_diagram(source: str) -> LoadedDiagram:
     """Read and parse a diagram file (any format, by its extension) or standard input."""
     name, text = read_text(source)
-    return LoadedDiagram(_parse_text(source, name, text), name, text)
+    return LoadedDiagram(parse_text(source, name, text), name, text)
 
 
 def load_diagram_or_case(spec: str) -> LoadedDiagram:

@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..grading.explain import Explanation
+    from ..grading.keypoints import Marking
+    from ..library.cards import Card
     from ..library.references import CaseInfo
     from ..practice.history import AttemptRecord
     from ..practice.schedule import CardState, Review
+    from .cohort import AttemptRow, Cohort
     from .grading import GradeOutcome
     from .practice import Agenda, Progress
+    from .quiz import AnsweredCard, CardAgenda, QuizCard
     from .vocabulary import TermMeaning
 
 
@@ -66,11 +70,62 @@ def _card(state: CardState) -> dict[str, Any]:
 
 
 def agenda_document(agenda: Agenda) -> dict[str, Any]:
-    """`next`: the cases due now, the new ones and those due later."""
-    return {
+    """`next`: the cases due now, the new ones and those due later, and the quiz cards."""
+    document: dict[str, Any] = {
         "due": [_card(s) for s in agenda.due],
         "new": [_card(s) for s in agenda.new],
         "later": [_card(s) for s in agenda.later],
+    }
+    if agenda.cards is not None:
+        document["cards"] = card_agenda_document(agenda.cards)
+    return document
+
+
+def card_agenda_document(cards: CardAgenda) -> dict[str, Any]:
+    """The quiz cards in `next`: counts per kind due now, new and due later, and every
+    answered card (soonest due first)."""
+    return {
+        "due": cards.due,
+        "new": cards.new,
+        "later": cards.later,
+        "answered": [{**quiz_card_document(c), "reviews": c.reviews} for c in cards.answered],
+    }
+
+
+def quiz_card_document(card: QuizCard) -> dict[str, Any]:
+    """`quiz --list`: one card (its id, kind, case, question and when it is due)."""
+    return {
+        "id": card.card.id,
+        "kind": card.card.kind,
+        "case": card.card.case,
+        "front": card.card.front,
+        "due": card.due.isoformat() if card.due else None,
+    }
+
+
+def marking_document(card: Card, marking: Marking) -> dict[str, Any]:
+    """An answer marked: the model answer, each key point covered or not, the share
+    covered and the suggested rating (None for an empty answer)."""
+    from ..practice.schedule import RATING_NAMES
+
+    return {
+        "id": card.id,
+        "answer": card.answer,
+        "key_points": [{"point": m.point, "covered": m.covered} for m in marking.marks],
+        "coverage": marking.coverage,
+        "suggested": RATING_NAMES[marking.suggested] if marking.suggested else None,
+    }
+
+
+def answered_document(answered: AnsweredCard) -> dict[str, Any]:
+    """A rating recorded: the card, its rating and when it is due next."""
+    from ..practice.schedule import RATING_NAMES
+
+    return {
+        "id": answered.card_id,
+        "rating": RATING_NAMES[answered.rating],
+        "due": answered.due.isoformat() if answered.due else None,
+        "reviews": answered.reviews,
     }
 
 
@@ -92,8 +147,9 @@ def history_document(attempts: Sequence[AttemptRecord]) -> list[dict[str, Any]]:
 
 
 def progress_document(progress: Progress) -> dict[str, Any]:
-    """`stats`: per case its record, and the components missed most with their notes."""
-    return {
+    """`stats`: per case its record, the components missed most with their notes, and
+    per kind of quiz card its record."""
+    document = {
         "cases": [
             {
                 "case": r.case_id,
@@ -111,6 +167,12 @@ def progress_document(progress: Progress) -> dict[str, Any]:
             for m in progress.most_missed
         ],
     }  # fmt: skip
+    document["cards"] = [
+        {"kind": k.kind, "cards": k.cards, "answered": k.answered, "due": k.due,
+         "reviews": k.reviews, "again": k.again}
+        for k in progress.cards
+    ]  # fmt: skip
+    return document
 
 
 def explanation_document(explanation: Explanation) -> dict[str, Any]:
@@ -148,4 +210,51 @@ def term_document(meaning: TermMeaning) -> dict[str, Any]:
             for r in meaning.roles
         ],
         "files": [str(f) for f in meaning.files],
+    }  # fmt: skip
+
+
+def attempt_row_document(row: AttemptRow) -> dict[str, Any]:
+    """One attempt of `grade` on several files: its score, or the error that stopped it."""
+    return {
+        "file": row.file,
+        "case": row.case,
+        "score": row.score,
+        "rating": row.rating,
+        "node_recall": row.node_recall,
+        "edge_recall": row.edge_recall,
+        "missing_core": list(row.missing_core),
+        "error": row.error,
+    }
+
+
+def cohort_document(cohort: Cohort) -> dict[str, Any]:
+    """`grade` on several files: one object per attempt in input order, then the summary
+    (the score distribution; per reference, its components from the most forgotten)."""
+    scores = cohort.scores
+    return {
+        "attempts": [attempt_row_document(row) for row in cohort.rows],
+        "summary": {
+            "attempts": len(cohort.rows),
+            "graded": scores.count,
+            "failed": cohort.failed,
+            "mean": scores.mean,
+            "median": scores.median,
+            "min": scores.minimum,
+            "max": scores.maximum,
+            "bands": [{"from": b.low, "to": b.high, "count": b.count} for b in scores.bands],
+            "cases": [
+                {
+                    "case": case.reference.case,
+                    "title": case.reference.title,
+                    "attempts": len(case.attempts),
+                    "components": [
+                        {"id": r.component.id, "label": r.component.label,
+                         "weight": r.component.weight, "recalled": r.recalled,
+                         "note": r.component.note}
+                        for r in case.components
+                    ],
+                }
+                for case in cohort.cases
+            ],
+        },
     }  # fmt: skip

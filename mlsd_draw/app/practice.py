@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..language.model import Diagram
     from ..practice.history import AttemptRecord, History
     from ..practice.schedule import CardState, CaseStats
+    from .quiz import CardAgenda, CardKindStats
 
 
 @contextmanager
@@ -82,7 +83,7 @@ def start_drill(
     moment = _now(now)
     with opened_history() as history:
         if case_id is None:
-            chosen = pick_next(schedule(history, case_ids()), moment)
+            chosen = pick_next(schedule(history, core_first(case_ids())), moment)
             if chosen is None:
                 raise UsageError("no cases found to drill")
             case_id = chosen.case_id
@@ -107,25 +108,38 @@ def start_drill(
 
 @dataclass(frozen=True)
 class Agenda:
-    """The schedule as of `now`: cases due (most overdue first), new, and due later."""
+    """The schedule as of `now`: cases due (most overdue first), new, and due later, and
+    the quiz cards."""
 
     now: datetime
     due: list[CardState]
     new: list[CardState]
     later: list[CardState]
+    cards: CardAgenda | None = None
+
+
+def core_first(ids: list[str]) -> list[str]:
+    """The case ids with the book's core cases (`@level core`) first, each part in order:
+    a new learner starts on the cases every interview builds on."""
+    from ..library.references import list_cases
+
+    levels = {info.id: info.level for info in list_cases()}
+    return sorted(ids, key=lambda case: levels.get(case) != "core")
 
 
 def agenda(*, now: datetime | None = None) -> Agenda:
-    """What to drill: the cases due now, the new ones and the rest by due date."""
+    """What to drill: the cases due now, the new ones and the rest by due date; and how
+    many quiz cards are due, new and due later."""
     from ..library.references import case_ids
     from ..practice.schedule import due_now, schedule
+    from .quiz import card_agenda
 
     moment = _now(now)
     with opened_history() as history:
-        states = schedule(history, case_ids())
+        states = schedule(history, core_first(case_ids()))
     due, fresh = due_now(states, moment)
     later = [s for s in states if s.due is not None and s.due > moment]
-    return Agenda(moment, due, fresh, later)
+    return Agenda(moment, due, fresh, later, card_agenda(now=moment))
 
 
 def take_hint(case_id: str, level: int, *, now: datetime | None = None) -> str:
@@ -167,12 +181,16 @@ class Progress:
     cases: list[CaseStats]
     most_missed: list[MissedComponent]
     known_cases: frozenset[str]
+    cards: list[CardKindStats] = field(default_factory=list)
+    """The quiz's record per kind of card."""
 
 
 def progress(*, top: int = 10, now: datetime | None = None) -> Progress:
-    """The record of every drilled case and the `top` components missed most often."""
+    """The record of every drilled case, the `top` components missed most often, and the
+    quiz's record per kind of card."""
     from ..library.references import case_ids
     from ..practice.schedule import case_stats
+    from .quiz import card_progress
 
     moment = _now(now)
     with opened_history() as history:
@@ -184,7 +202,7 @@ def progress(*, top: int = 10, now: datetime | None = None) -> Progress:
         MissedComponent(case, component, label, times, seen, notes.get((case, component)))
         for case, component, label, times, seen in missed
     ]
-    return Progress(moment, rows, most_missed, frozenset(case_ids()))
+    return Progress(moment, rows, most_missed, frozenset(case_ids()), card_progress(now=moment))
 
 
 def _notes_of(missed: Sequence[tuple[str, str, str, int, int]]) -> dict[tuple[str, str], str]:

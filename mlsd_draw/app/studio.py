@@ -1,11 +1,11 @@
 """What the web studio does, on top of the functions the CLI uses: check text as it is
-typed, start a drill in the studio's folder, grade and record a file of it, and gather
-the schedule and the history for the review page.
+typed, start a drill in the studio's folder, grade and record a file of it, gather the
+schedule and the history for the review page, and ask, mark and record quiz cards.
 
 Each of these calls the same function as the command it stands for (`check`, `drill`,
-`grade`, `next`, `history`, `stats`), so the studio and the CLI give the same answers and
-record the same reviews. The JSON documents the studio serves are built here too, from
-the documents of :mod:`mlsd_draw.app.documents` where one exists.
+`grade`, `next`, `history`, `stats`, `quiz`), so the studio and the CLI give the same
+answers and record the same reviews. The JSON documents the studio serves are built here
+too, from the documents of :mod:`mlsd_draw.app.documents` where one exists.
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ class Checked:
 def check_text(text: str, name: str) -> Checked:
     """Check `text` as the file `name` (its extension picks the format), with the parser
     `check` uses: every error and warning, and the attempt's `@case` when it reads."""
-    from .diagrams import _parse_text
+    from .diagrams import parse_text
 
     text = text.removeprefix("\ufeff")
     try:
-        diagram = _parse_text(name, name, text)
+        diagram = parse_text(name, name, text)
     except ParseError as error:
         case, empty = _header(text)
         return Checked(error.diagnostics, False, case, 0, 0, 0, empty)
@@ -317,6 +317,84 @@ def review_page_document() -> dict[str, Any]:
         "history": history_document(attempt_history()),
         "titles": {c.id: c.title or c.id for c in list_cases()},
     }
+
+
+QUIZ_ALL = "all"
+"""The quiz selection the studio sends for every card (the CLI's `quiz` without one)."""
+
+MAX_QUIZ_COUNT = 500
+"""The most cards one round of the studio's quiz asks (more than the quiz holds)."""
+
+MAX_ANSWER = 20_000
+"""The longest typed quiz answer marked, in characters: an answer is a paragraph or two,
+and marking reads every word of it."""
+
+
+def _quiz_selection(selection: str | None) -> str | None:
+    """The app's selection for the studio's: `all` (or nothing) takes every card."""
+    if selection is None or selection.strip().lower() in ("", QUIZ_ALL):
+        return None
+    return selection
+
+
+def _quiz_answer(answer: str) -> str:
+    if len(answer) > MAX_ANSWER:
+        raise UsageError(
+            f"the answer is over {MAX_ANSWER} characters: an answer is a paragraph or two"
+        )
+    return answer
+
+
+def quiz_round_document(selection: str | None, count: int) -> dict[str, Any]:
+    """A round of the quiz, as `quiz [SELECTION] --count N` asks it: the cards due (most
+    overdue first), then new ones, each as `quiz --list --format json` prints it; and
+    what the page's picker offers (the kinds, and every case with cards, by title)."""
+    from .cases import list_cases
+    from .documents import quiz_card_document
+    from .quiz import SELECTIONS, quiz_cards, select_cards
+
+    if not 1 <= count <= MAX_QUIZ_COUNT:
+        raise UsageError(f"the count must be 1 to {MAX_QUIZ_COUNT}")
+    chosen = _quiz_selection(selection)
+    cards = quiz_cards(chosen, count=count)
+    every = select_cards()
+    titles = {c.id: c.title or c.id for c in list_cases()}
+    cased = sorted({c.case for c in every if c.case}, key=lambda case: titles.get(case, case))
+    return {
+        "selection": chosen or QUIZ_ALL,
+        "count": count,
+        "cards": [quiz_card_document(c) for c in cards],
+        "kinds": {
+            word: sum(c.kind == kind for c in every) for word, kind in SELECTIONS.items()
+        },
+        "cases": [
+            {"case": case, "title": titles.get(case, case),
+             "cards": sum(case in c.cases for c in every)}
+            for case in cased
+        ],
+    }  # fmt: skip
+
+
+def quiz_marking_document(card_id: str, answer: str) -> dict[str, Any]:
+    """A typed answer marked as `quiz` marks it: the model answer, each key point
+    mentioned or not (by meaning), the share mentioned and the rating that suggests."""
+    from .documents import marking_document
+    from .quiz import find_card, mark_answer
+
+    card = find_card(card_id)
+    return marking_document(card, mark_answer(card, _quiz_answer(answer)))
+
+
+def quiz_answer_document(card_id: str, rating: int | str, answer: str) -> dict[str, Any]:
+    """Record the rating given to a card, with the typed answer and the rating its key
+    points suggested, as `quiz` records it; the card's next due date."""
+    from .documents import answered_document
+    from .quiz import find_card, mark_answer, record_answer
+
+    card = find_card(card_id)
+    text = _quiz_answer(answer)
+    answered = record_answer(card, rating, answer=text, marking=mark_answer(card, text))
+    return answered_document(answered)
 
 
 def listing_document(folder: Path) -> dict[str, Any]:

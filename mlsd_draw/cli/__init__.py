@@ -87,7 +87,7 @@ other Unix tools give, killed by SIGPIPE (128 + 13), and never 1 ("the answer is
 def _reader_left() -> bool:
     """Whether Click stopped because standard output's reader closed the pipe (it then
     swaps in a wrapper that swallows the flush at exit)."""
-    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+    return type(sys.stdout).__name__.endswith("PacifyFlushWrapper")
 
 
 def _flush_or_fail() -> None:

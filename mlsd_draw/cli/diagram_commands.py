@@ -93,16 +93,30 @@ def fmt(file: str, write: bool, check_only: bool) -> None:
     "Default: FILE with .svg, or CASE.svg in the current folder.",
 )
 @click.option("--text", "as_text", is_flag=True, help="Print the canonical text instead.")
+@click.option(
+    "--framing",
+    is_flag=True,
+    help="Print the case's framing instead: objectives, input and output, ML category, "
+    "labels, offline and online metrics.",
+)
 @handles_errors
-def show(file: str, output: str | None, as_text: bool) -> None:
+def show(file: str, output: str | None, as_text: bool, framing: bool) -> None:
     """Draw a diagram file or a reference case with Graphviz and print the path of the image.
 
     A path that exists wins; otherwise FILE|CASE is a case id (see `mlsd-draw list`).
     SVG works after a plain pip install; PNG and PDF need the system Graphviz. --text
-    prints the canonical text of the file or case instead of drawing it.
+    prints the canonical text of the file or case instead of drawing it; --framing
+    prints how the case is framed (a file: the case its `@case` names).
 
     Example: mlsd-draw show video-recommendation -o recsys.png
     """
+    if framing:
+        from ..app.quiz import framing_text
+
+        if output is not None or as_text:
+            raise click.UsageError("--framing prints to standard output: leave out -o and --text")
+        click.echo(framing_text(file), nl=False)
+        return
     from ..app.diagrams import canonical_text, draw, load_diagram_or_case
 
     loaded = load_diagram_or_case(file)

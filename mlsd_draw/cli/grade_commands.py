@@ -15,7 +15,6 @@ from .common import (
     colour,
     complete_case_or_file,
     echo_warnings,
-    format_option,
     handles_errors,
     report_error,
     report_style,
@@ -26,32 +25,52 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("file", type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True),
+                metavar="FILE...")  # fmt: skip
 @click.option(
     "--ref",
     "reference",
     shell_complete=complete_case_or_file,
     metavar="CASE|PATH",
-    help="The reference: a shipped case id or a .mlsd file. Default: the attempt's @case.",
+    help="The reference: a shipped case id or a .mlsd file (for every attempt). "
+    "Default: each attempt's @case.",
 )
-@format_option("json prints one JSON object and nothing else on standard output.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json prints one JSON object and nothing else on standard output; csv prints one "
+    "row per attempt (a cohort, even of one).",
+)
 @click.option("--hints", is_flag=True, help="Count what is missing instead of naming it.")
 @click.option(
     "--min-score",
     type=click.FloatRange(0, 100),
     callback=lambda _ctx, _param, value: _a_number(value),
     metavar="N",
-    help="Exit with status 1 when the score is below N.",
+    help="Exit with status 1 when the score (of any attempt, in a cohort) is below N.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     help="The diff picture to write: .svg, .png, .pdf, .dot, or .html for a full report. "
-    "Default: ATTEMPT.diff.svg beside the attempt.",
+    "Default: ATTEMPT.diff.svg beside the attempt. In a cohort: the cohort page (.html).",
 )
 @click.option("--no-render", is_flag=True, help="Do not draw the diff picture.")
 @click.option("--no-save", is_flag=True, help="Do not record this grade in the history.")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="In a cohort, record every attempt in the history (off by default there).",
+)
+@click.option(
+    "--pictures",
+    is_flag=True,
+    help="In a cohort, draw each attempt's diff picture beside it (not drawn by default).",
+)
 @click.option(
     "--explain",
     metavar="NAME",
@@ -64,7 +83,7 @@ if TYPE_CHECKING:
 )
 @handles_errors
 def grade(
-    file: str,
+    files: tuple[str, ...],
     reference: str | None,
     output_format: str,
     hints: bool,
@@ -72,6 +91,8 @@ def grade(
     output: str | None,
     no_render: bool,
     no_save: bool,
+    save: bool,
+    pictures: bool,
     explain: str | None,
     watch: bool,
 ) -> None:
@@ -81,8 +102,30 @@ def grade(
     to; the score (0-100) weighs recalled components, correct arrows and extras. The diff
     picture shows reference and attempt side by side with every difference coloured.
 
+    Several files or a folder (its .mlsd, .dot and .mmd files) grade a cohort: one row
+    per attempt, then the score distribution and the components the group forgot most.
+    A cohort draws no pictures unless --pictures and records nothing unless --save; a
+    file that cannot be graded is reported in its row and the exit status is 2.
+
     Example: mlsd-draw grade attempt.mlsd --ref visual-search -o report.html
+
+    Example: mlsd-draw grade cohort/ --ref visual-search --format csv -o cohort.html
     """
+    from .cohort_output import grade_several, is_batch
+
+    if save and no_save:
+        raise UsageError("--save and --no-save contradict each other: give one")
+    if is_batch(files, output_format):
+        for flag, given in (("--watch", watch), ("--explain", explain is not None),
+                            ("--hints", hints)):  # fmt: skip
+            if given:
+                raise UsageError(f"{flag} works on one attempt, not on a cohort")
+        if pictures and no_render:
+            raise UsageError("--pictures and --no-render contradict each other: give one")
+        grade_several(files, reference, output_format, min_score=min_score, output=output,
+                      save=save, pictures=pictures)  # fmt: skip
+        return
+    (file,) = files
     from ..app.grading import picture_path
 
     if explain is not None:

@@ -63,7 +63,12 @@ def list_command(output_format: str) -> None:
     metavar="FILE|CASE...",
     shell_complete=complete_case_or_file,
 )
-def lint_command(targets: tuple[str, ...]) -> None:
+@click.option(
+    "--notes",
+    is_flag=True,
+    help="Also note aliases that only repeat the shared vocabulary (they never fail lint).",
+)
+def lint_command(targets: tuple[str, ...], notes: bool) -> None:
     """Check reference files or cases against the rules of the reference library.
 
     Reports a missing @case, @title, @prompt, @level or @source; a component with no
@@ -73,11 +78,12 @@ def lint_command(targets: tuple[str, ...]) -> None:
     summary line per file. Exit status 1 if there is a problem, 2 if a file cannot be
     read or parsed.
 
-    A `.toml` file is checked as a vocabulary file of your own terms (see `term`).
+    A `.toml` file is checked as a vocabulary file of your own terms (see `term`). With
+    --notes, also the aliases that only repeat the shared vocabulary (not problems).
 
     Example: mlsd-draw lint my-cases/search-ranking.mlsd video-recommendation
     """
-    from ..app.cases import lint_problems
+    from ..app.cases import lint_problems, repeated_aliases
     from ..app.diagrams import load_diagram_or_case
 
     status = EXIT_OK
@@ -93,6 +99,11 @@ def lint_command(targets: tuple[str, ...]) -> None:
             continue
         problems = lint_problems(loaded)
         echo_diagnostics(problems, loaded.text, loaded.name)
+        for repeat in repeated_aliases(loaded) if notes else []:
+            click.echo(
+                f"{loaded.name}: note: '{repeat.component}' lists '{repeat.alias}', which the "
+                f"shared vocabulary already reads as a term for {repeat.role}: the alias can go"
+            )
         click.echo(f"{loaded.name}: {plural(len(problems), 'problem') if problems else 'clean'}")
         if problems and status == EXIT_OK:
             status = EXIT_NO

@@ -1,13 +1,20 @@
-"""The practice loop's commands: `drill`, `next`, `hint`, `history`, `stats`."""
+"""The practice loop's commands: `drill`, `next`, `hint`, `history`, `stats` (the quiz
+itself is :mod:`.quiz_commands`; `next` and `stats` include its cards)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import colour, complete_case, format_option, handles_errors, when
+
+if TYPE_CHECKING:
+    from ..app.quiz import CardAgenda, CardKindStats
 
 
 @click.command()
@@ -60,8 +67,27 @@ def next_cases(output_format: str) -> None:
         for state in states:
             due = f"due {when(state.due, plan.now)}" if state.due else "never drilled"
             click.echo(f"  {state.case_id:24s} {due}")
+    if plan.cards is not None:
+        _card_agenda(plan.cards, plan.now)
     if plan.due or plan.new:
         click.echo(f"\nStart with: mlsd-draw drill {(plan.due or plan.new)[0].case_id}")
+    if plan.cards is not None and any(plan.cards.due.values()):
+        click.echo("Answer the due quiz cards with: mlsd-draw quiz")
+
+
+def _card_agenda(cards: CardAgenda, now: datetime) -> None:
+    """The quiz cards in `next`: how many of each kind are due, new and due later."""
+    from .quiz_commands import soon
+
+    def counts(per_kind: dict[str, int]) -> str:
+        parts = ", ".join(f"{kind} {n}" for kind, n in per_kind.items() if n)
+        return f"{sum(per_kind.values())}" + (f" ({parts})" if parts else "")
+
+    click.echo("Quiz cards")
+    click.echo(f"  due now {counts(cards.due)}; new {counts(cards.new)}")
+    upcoming = [c.due for c in cards.answered if c.due is not None and c.due > now]
+    if upcoming:
+        click.echo(f"  later {counts(cards.later)}; the next {soon(upcoming[0], now)}")
 
 
 @click.command(name="history")
@@ -110,8 +136,11 @@ def stats(output_format: str, top: int) -> None:
     if output_format == "json":
         click.echo(json_text(progress_document(report)), nl=False)
         return
+    answered = any(kind.reviews for kind in report.cards)
     if not report.cases:
         click.echo("No graded attempts yet: start with `mlsd-draw drill`.")
+        if answered:
+            _card_stats(report.cards)
         return
     click.echo(f"{'case':24s} {'tries':>5s} {'best':>5s} {'last':>5s}  trend       due")
     for r in report.cases:
@@ -124,6 +153,19 @@ def stats(output_format: str, top: int) -> None:
         for m in report.most_missed:
             note = f": {m.note}" if m.note else ""
             click.echo(f"  {m.missed}/{m.attempts}  {m.label} ({m.case_id}){note}")
+    if answered:
+        _card_stats(report.cards)
+
+
+def _card_stats(kinds: Sequence[CardKindStats]) -> None:
+    """The quiz in `stats`: per kind of card, how many were answered, are due, and rated Again."""
+    click.echo(
+        f"\n{'quiz cards':24s} {'cards':>5s} {'seen':>5s} {'due':>5s} {'answers':>7s} {'again':>5s}"
+    )
+    for k in kinds:
+        click.echo(
+            f"{k.kind:24s} {k.cards:5d} {k.answered:5d} {k.due:5d} {k.reviews:7d} {k.again:5d}"
+        )
 
 
 @click.command()

@@ -1,5 +1,5 @@
-"""Drawing: rendering DOT with the system or the embedded Graphviz, the diff picture of a
-grade, and the self-contained HTML report."""
+"""Drawing: rendering DOT with the system or the embedded Graphviz (its compiled module
+cached on disk), the diff picture of a grade, and the self-contained HTML report."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 from ..core.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .cohort_html import cohort_html
     from .diff_image import default_diff_path, grade_to_dot, render_diff, write_diff
     from .html_report import html_report
     from .rendering import output_format, render_dot, write_image
+    from .wasm_cache import embedded_graphviz
 
 _WHERE = {
+    "cohort_html": "cohort_html",
     "default_diff_path": "diff_image",
+    "embedded_graphviz": "wasm_cache",
     "grade_to_dot": "diff_image",
     "html_report": "html_report",
     "output_format": "rendering",
@@ -24,7 +28,9 @@ _WHERE = {
 }
 
 __all__ = [
+    "cohort_html",
     "default_diff_path",
+    "embedded_graphviz",
     "grade_to_dot",
     "html_report",
     "output_format",

@@ -48,8 +48,8 @@ h2 { font-size: 1.05rem; margin: .8rem 0 .3rem; }
 .picture { overflow: auto; border: 1px solid #d5dbe3; border-radius: 6px; max-height: 88vh;
            cursor: grab; touch-action: pan-x pan-y; }
 .picture svg { display: block; width: 100%; height: auto; }
-.picture .hl > polygon, .picture .hl > ellipse, .picture .hl > path,
-.picture .hl > polyline { stroke: #ff8f00 !important; stroke-width: 5px !important; }
+.picture .hl polygon, .picture .hl ellipse, .picture .hl path,
+.picture .hl polyline { stroke: #ff8f00 !important; stroke-width: 5px !important; }
 table.stage { border-collapse: collapse; width: 100%; margin: .3rem 0 1rem; }
 table.stage th, table.stage td { text-align: left; vertical-align: top; padding: .25rem .6rem;
                                  border-bottom: 1px solid #e6eaf0; }

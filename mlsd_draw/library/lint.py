@@ -12,7 +12,10 @@ complete and unambiguous. :func:`lint` reports, as warnings:
 - a component with no edge;
 
 together with the warnings the parser already found (an unknown attribute, a
-self-loop...), so that a file that lints clean has no problem at all.
+self-loop...), so that a file that lints clean has no problem at all. A shipped
+reference, as it ships, also has its quiz cards checked (see
+:mod:`mlsd_draw.library.card_checks`): its framing, and a why entry for every core
+component.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from ..core.errors import Diagnostic, Span
 from ..language.keywords import DIRECTIVES, split_list
 from ..language.model import Diagram, Node, slugify
 from ..language.tokenizer import Tok, tokenize
+from .card_checks import reference_card_diagnostics
 
 MIN_CORE_ALIASES = 3
 """How many aliases a core (weighted) component needs at least."""
@@ -39,6 +43,7 @@ def lint(diagram: Diagram, source: str | None = None) -> list[Diagnostic]:
     found.extend(_missing_directives(diagram))
     found.extend(_alias_clashes(diagram, alias_spans))
     found.extend(_component_problems(diagram))
+    found.extend(reference_card_diagnostics(diagram, source))
     seen: set[tuple[Span, str]] = set()
     unique = []
     for diagnostic in found:
@@ -70,7 +75,7 @@ def _missing_directives(diagram: Diagram) -> Iterator[Diagnostic]:
         "case": "the case id, the file name without .mlsd",
         "title": "a human title",
         "prompt": "the interview question",
-        "level": "easy, core or staff",
+        "level": "core (the book's cases) or extra (the others)",
         "source": "where the facts come from",
     }
     for key in DIRECTIVES:

@@ -1,5 +1,5 @@
 """The practice loop's data: the history of graded attempts, the FSRS schedule, drills and
-hints, and the Anki deck."""
+hints, the quiz cards' schedule, and the Anki deck."""
 
 from __future__ import annotations
 
@@ -21,9 +21,18 @@ if TYPE_CHECKING:
         to_package,
         write_deck,
     )
+    from .anki_cards import AnkiCardNote, card_guid, card_note_model, card_notes
+    from .card_schedule import (
+        QuizCardState,
+        card_states,
+        quiz_queue,
+        quiz_scheduler,
+        record_card_answer,
+    )
     from .drills import drill_text, hint, suggested_minutes
     from .history import (
         AttemptRecord,
+        CardReview,
         History,
         Outcome,
         default_database_path,
@@ -42,16 +51,23 @@ if TYPE_CHECKING:
         pick_next,
         rating_for,
         record_grade,
+        replay_due,
         schedule,
         sparkline,
     )
 
 _WHERE = {
+    "AnkiCardNote": "anki_cards",
     "AnkiDeck": "anki",
     "AnkiNote": "anki",
     "AttemptRecord": "history",
     "build_deck": "anki",
+    "card_guid": "anki_cards",
+    "card_note_model": "anki_cards",
+    "card_notes": "anki_cards",
     "card_state": "schedule",
+    "card_states": "card_schedule",
+    "CardReview": "history",
     "CardState": "schedule",
     "case_stats": "schedule",
     "CaseStats": "schedule",
@@ -71,9 +87,14 @@ _WHERE = {
     "Outcome": "history",
     "outcomes_of": "schedule",
     "pick_next": "schedule",
+    "quiz_queue": "card_schedule",
+    "quiz_scheduler": "card_schedule",
+    "QuizCardState": "card_schedule",
     "rating_for": "schedule",
+    "record_card_answer": "card_schedule",
     "record_grade": "schedule",
     "reference_svg": "anki",
+    "replay_due": "schedule",
     "Review": "schedule",
     "schedule": "schedule",
     "sparkline": "schedule",
@@ -83,17 +104,24 @@ _WHERE = {
 }
 
 __all__ = [
+    "AnkiCardNote",
     "AnkiDeck",
     "AnkiNote",
     "AttemptRecord",
+    "CardReview",
     "CardState",
     "CaseStats",
     "History",
     "Migration",
     "Outcome",
+    "QuizCardState",
     "Review",
     "build_deck",
+    "card_guid",
+    "card_note_model",
+    "card_notes",
     "card_state",
+    "card_states",
     "case_stats",
     "core_list",
     "deck_bytes",
@@ -108,9 +136,13 @@ __all__ = [
     "open_history",
     "outcomes_of",
     "pick_next",
+    "quiz_queue",
+    "quiz_scheduler",
     "rating_for",
+    "record_card_answer",
     "record_grade",
     "reference_svg",
+    "replay_due",
     "schedule",
     "sparkline",
     "suggested_minutes",

@@ -5,7 +5,9 @@ shows the reference stage by stage, each stage a picture narrow enough for a pho
 its arrows to other stages in words, then the whole architecture in one picture (folded),
 and, as a list, why each core component (weight above 1) is there. Building the deck
 (:func:`build_deck`) is pure: it returns the notes and the picture bytes.
-:func:`write_deck` turns them into an `.apkg` file, written atomically.
+:func:`write_deck` turns them into an `.apkg` file, written atomically. The quiz cards
+(trade-offs, framings, why each component is there) join the same deck with a note type
+of their own (:mod:`mlsd_draw.practice.anki_cards`).
 
 Identity is fixed so that importing a newer export updates the cards instead of adding
 copies: the note model and the deck have constant ids, and each note's GUID is derived
@@ -38,7 +40,9 @@ from ..core.files import write_bytes_atomically
 from ..drawing.layout import drawing_dot, narrow_style, stages_apart
 from ..drawing.rendering import render_dot
 from ..language.model import Diagram, slugify
+from ..library.cards import Card
 from ..library.references import Reference
+from .anki_cards import AnkiCardNote, card_note_model, card_notes
 
 MODEL_ID = 1_730_462_815
 """The id of the note type; never change it, or re-imports duplicate every card."""
@@ -87,6 +91,8 @@ class AnkiDeck:
 
     notes: tuple[AnkiNote, ...]
     media: Mapping[str, bytes] = field(default_factory=dict)
+    cards: tuple[AnkiCardNote, ...] = ()
+    """The quiz cards, notes of their own type."""
 
 
 def reference_svg(diagram: Diagram) -> bytes:
@@ -150,9 +156,10 @@ def build_deck(
     *,
     render_svg: Callable[[Diagram], bytes] = reference_svg,
     render_stage: Callable[[Diagram], bytes] = stage_svg,
+    cards: Iterable[Card] = (),
 ) -> AnkiDeck:
     """The deck for `cases`: one note per case, the whole picture drawn by `render_svg`
-    and each stage's by `render_stage`.
+    and each stage's by `render_stage`; and one note per quiz card of `cards`.
 
     Front: the title (the case id if there is none) and the prompt. Back: the stages, the
     whole picture and :func:`core_list`. UsageError when two references share a case id,
@@ -203,7 +210,7 @@ def build_deck(
                 tags=tuple(tags),
             )
         )
-    return AnkiDeck(tuple(notes), media)
+    return AnkiDeck(tuple(notes), media, card_notes(cards))
 
 
 def note_model() -> Any:
@@ -227,6 +234,13 @@ def to_package(deck: AnkiDeck, media_folder: Path) -> Any:
         anki_deck.add_note(
             genanki.Note(
                 model=model, fields=list(note.fields), guid=note.guid, tags=list(note.tags)
+            )
+        )
+    card_model = card_note_model()
+    for card in deck.cards:
+        anki_deck.add_note(
+            genanki.Note(
+                model=card_model, fields=list(card.fields), guid=card.guid, tags=list(card.tags)
             )
         )
     paths = []

@@ -1,4 +1,5 @@
-"""The practice history: every graded attempt, every drill started and hint asked, in SQLite.
+"""The practice history: every graded attempt, every drill started and hint asked, and every
+answer to a quiz card, in SQLite.
 
 The database lives in the user data folder (`platformdirs`), or in `$MLSD_DRAW_HOME`.
 Nothing is ever lost: writes are transactions that wait for each other (two `grade`
@@ -48,6 +49,20 @@ class AttemptRecord:
     hint_level: int
     attempt_text: str
     tool_version: str
+
+
+@dataclass(frozen=True)
+class CardReview:
+    """One answer to a quiz card as stored: the rating given, the one the key points
+    suggested and the share of key points the typed answer mentioned."""
+
+    id: int
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    suggested_rating: int | None
+    coverage: float | None
+    answer_text: str
 
 
 def now_utc() -> datetime:
@@ -190,7 +205,48 @@ class History:
                 (case_id, level, _iso(asked_at)),
             )
 
+    def record_card_review(
+        self,
+        *,
+        card_id: str,
+        reviewed_at: datetime,
+        rating: int,
+        answer_text: str,
+        tool_version: str,
+        suggested_rating: int | None = None,
+        coverage: float | None = None,
+    ) -> int:
+        """Store one answer to a quiz card; returns its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO card_reviews (card_id, reviewed_at, rating, suggested_rating,"
+                " coverage, answer_text, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card_id,
+                    _iso(reviewed_at),
+                    rating,
+                    suggested_rating,
+                    coverage,
+                    answer_text,
+                    tool_version,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
     # -- reading ---------------------------------------------------------------------------
+
+    def card_reviews(self, card_id: str | None = None) -> list[CardReview]:
+        """Answers to quiz cards, oldest first; only those of `card_id` if given."""
+        query = (
+            "SELECT id, card_id, reviewed_at, rating, suggested_rating, coverage, answer_text"
+            " FROM card_reviews"
+        )
+        parameters: tuple[str, ...] = ()
+        if card_id is not None:
+            query += " WHERE card_id = ?"
+            parameters = (card_id,)
+        rows = self._db.execute(query + " ORDER BY reviewed_at, id", parameters).fetchall()
+        return [CardReview(r[0], r[1], _time(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
 
     def open_drill(self, path: Path, case_id: str) -> tuple[int, datetime] | None:
         """The latest ungraded drill written to `path` for `case_id`: its id and start."""

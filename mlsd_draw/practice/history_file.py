@@ -89,6 +89,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE attempts ADD COLUMN hint_level INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    Migration(
+        3,
+        "quiz card reviews",
+        """
+        CREATE TABLE card_reviews (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            suggested_rating INTEGER,
+            coverage REAL,
+            answer_text TEXT NOT NULL,
+            tool_version TEXT NOT NULL
+        );
+        CREATE INDEX card_reviews_by_card ON card_reviews (card_id, reviewed_at);
+        """,
+    ),
 )
 
 

@@ -83,22 +83,27 @@ class CardState:
     last_rating: int | None
 
 
+def replay_due(reviews: Sequence[tuple[datetime, int]], scheduler: Scheduler) -> datetime:
+    """When a card is due after these (time, rating) reviews, oldest first, replayed
+    through FSRS with `scheduler`: the state is never stored, so it never drifts from
+    the history. Shared by the drawings and the quiz cards."""
+    from fsrs import Card, Rating
+
+    card = Card(card_id=1)
+    try:
+        for moment, rating in reviews:
+            card, _log = scheduler.review_card(card, Rating(rating), review_datetime=moment)
+    except OverflowError:  # a review dated near the end of the calendar (an old history)
+        return datetime.max.replace(tzinfo=timezone.utc)
+    due: datetime = card.due
+    return due
+
+
 def card_state(case_id: str, attempts: Sequence[AttemptRecord]) -> CardState:
     """Replay the graded attempts of one case through FSRS; returns when it is due."""
     if not attempts:
         return CardState(case_id, None, 0, None)
-    from fsrs import Card, Rating
-
-    scheduler = _scheduler()
-    card = Card(card_id=1)
-    try:
-        for attempt in attempts:
-            card, _log = scheduler.review_card(
-                card, Rating(attempt.rating), review_datetime=attempt.graded_at
-            )
-        due: datetime | None = card.due
-    except OverflowError:  # a review dated near the end of the calendar (an old history)
-        due = datetime.max.replace(tzinfo=timezone.utc)
+    due = replay_due([(a.graded_at, a.rating) for a in attempts], _scheduler())
     return CardState(case_id, due, len(attempts), attempts[-1].rating)
 
 

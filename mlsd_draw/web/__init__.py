@@ -1,5 +1,6 @@
-"""The studio: a local web page to drill, grade, look at the diff and review the history,
-a second front end on the application layer beside the CLI (`mlsd-draw studio`).
+"""The studio: a local web page to drill, grade, look at the diff, answer quiz cards and
+review the history, a second front end on the application layer beside the CLI
+(`mlsd-draw studio`).
 
 It only translates: HTTP requests into calls of `mlsd_draw.app` and their results into
 JSON. It serves the references, the history and the `.mlsd` files of one folder, to

@@ -12,6 +12,8 @@ layer and its result (or its error) into JSON. No grading, scheduling or parsing
 | `POST /api/hint` | a hint (`case`, `level`), counted | `hint` |
 | `POST /api/grade` | save, grade and record (`name`, `text`) | `grade` |
 | `GET /api/review` | the schedule, the record per case, the history | `next`, `stats`, `history` |
+
+The quiz view's endpoints are in :mod:`.quiz`; the stream of saves in :mod:`.watch`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The studio as an ASGI application: its page, its assets, its endpoints and its gate.
 
 The page is one HTML file with its scripts and styles, all shipped in the package
-(`mlsd_draw/web/static/`): nothing comes from the network. Its views (drill, review)
-are modules of `static/js/`, listed in `static/js/studio.js`; a new view adds its module
-there and, if it needs endpoints, its routes to :func:`api_routes`.
+(`mlsd_draw/web/static/`): nothing comes from the network. Its views (drill, quiz,
+review) are modules of `static/js/`, listed in `static/js/studio.js`; a new view adds
+its module there and, if it needs endpoints, its routes to :func:`api_routes`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import api
+from . import api, quiz
 from .guard import MAX_BODY, Guard
 from .watch import watch
 
 
 def api_routes() -> list[BaseRoute]:
-    """The JSON endpoints, by view: the drill view's, then the review view's."""
+    """The JSON endpoints, by view: the drill view's, the quiz view's, the review view's."""
     return [
         # Drill: pick a case, write in a file of the folder, check, hint, grade.
         Route("/api/cases", api.cases, methods=["GET"]),
@@ -37,13 +37,18 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/hint", api.hint, methods=["POST"]),
         Route("/api/grade", api.grade, methods=["POST"]),
         Route("/api/watch", watch, methods=["GET"]),
+        # Quiz: a round of cards, an answer marked, a rating recorded.
+        Route("/api/quiz", quiz.cards, methods=["GET"]),
+        Route("/api/quiz/mark", quiz.mark, methods=["POST"]),
+        Route("/api/quiz/record", quiz.record, methods=["POST"]),
         # Review: the schedule, the record per case, the history.
         Route("/api/review", api.review, methods=["GET"]),
     ]
 
 
 async def page(_request: Request) -> Response:
-    """The studio's one page; its views are chosen in the page (`#drill`, `#review`)."""
+    """The studio's one page; its views are chosen in the page (`#drill`, `#quiz`,
+    `#review`)."""
     html = (
         files("mlsd_draw.web").joinpath("static").joinpath("index.html").read_text(encoding="utf-8")
     )

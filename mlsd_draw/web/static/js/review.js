@@ -1,6 +1,7 @@
-// The review view: what is due (the schedule of `mlsd-draw next`), each case's score
-// over time, the components you miss most with why they matter (`stats`), and every
-// graded attempt (`history`), all from the same history as the CLI.
+// The review view: what is due (the schedule of `mlsd-draw next`, the drawings and the
+// quiz cards), each case's score over time, the components you miss most with why they
+// matter (`stats`), and every graded attempt (`history`), all from the same history as
+// the CLI.
 
 import { $, el, svgEl, clear, when, shortDate, minutes } from './dom.js';
 import { get } from './api.js';
@@ -32,6 +33,7 @@ function caseTitle(data, caseId) {
 
 function schedule(data) {
   const box = clear($('schedule'));
+  if (data.agenda.cards) box.append(quizCards(data.agenda.cards), el('h3', {}, 'Cases'));
   const groups = [['Due now', data.agenda.due], ['New', data.agenda.new], ['Later', data.agenda.later]];
   for (const [heading, cards] of groups) {
     const list = el('ul', { class: 'cards' });
@@ -48,6 +50,30 @@ function schedule(data) {
     section.append(cards.length ? list : el('p', { class: 'quiet' }, 'None.'));
     box.append(section);
   }
+}
+
+// The quiz cards of `next`: how many of each kind are due now, new and due later.
+function quizCards(cards) {
+  const kinds = [['tradeoff', 'Trade-offs', 'tradeoffs'], ['framing', 'Framing', 'framing'],
+    ['why', 'Why is it there?', 'why']];
+  const table = el('table', { class: 'quiz-counts', id: 'quiz-counts' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'kind'), el('th', {}, 'due now'),
+      el('th', {}, 'new'), el('th', {}, 'later'), el('th', {}, ''))));
+  const body = el('tbody', {});
+  for (const [kind, label, selection] of kinds) {
+    const due = cards.due[kind] || 0;
+    body.append(el('tr', { dataset: { kind } },
+      el('td', {}, label),
+      el('td', { class: `num ${due ? 'due' : ''}`.trim() }, String(due)),
+      el('td', { class: 'num' }, String(cards.new[kind] || 0)),
+      el('td', { class: 'num' }, String(cards.later[kind] || 0)),
+      el('td', {}, el('button', { type: 'button', onclick: () => ctx.open('quiz', { selection }) }, 'Quiz'))));
+  }
+  table.append(body);
+  const due = Object.values(cards.due).reduce((a, b) => a + b, 0);
+  return el('div', { class: 'quiz-schedule' },
+    el('h3', {}, 'Quiz cards ', el('span', { class: 'count' }, due ? `${due} due now` : 'none due now')),
+    el('div', { class: 'table-scroll' }, table));
 }
 
 function charts(data) {

@@ -1,18 +1,19 @@
-// The studio's page: the views, the navigation between them (#drill, #review), and
+// The studio's page: the views, the navigation between them (#drill, #quiz, #review), and
 // what the views share (a toast for messages, a way to open another view).
 //
 // A view is a module exporting `id`, `title`, `init(ctx)` (called once) and
 // `show(ctx, request)` (each time it is opened; `request` may ask it for something,
 // as {case: ID} asks the drill view to start that case). Its markup is a
-// <section class="view" data-view="ID"> in index.html. To add a view (a quiz, say):
-// write its module, list it in VIEWS, add its section, and add its endpoints to
-// `api_routes` in mlsd_draw/web/site.py.
+// <section class="view" data-view="ID"> in index.html. To add a view: write its
+// module, list it in VIEWS, add its section, and add its endpoints to `api_routes` in
+// mlsd_draw/web/site.py (the quiz view is an example of all three).
 
 import * as drill from './drill.js';
+import * as quiz from './quiz.js';
 import * as review from './review.js';
 import { $, el, clear } from './dom.js';
 
-const VIEWS = [drill, review];
+const VIEWS = [drill, quiz, review];
 
 const ctx = {
   current: null,
