@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..core.errors import LayoutError, RenderError, UsageError
@@ -76,7 +76,7 @@ def _render_system(dot: str, fmt: str) -> bytes:
             capture_output=True,
             timeout=DRAW_SECONDS,
             check=False,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_death_signal(),
         )
     except subprocess.TimeoutExpired:
         raise LayoutError(
@@ -91,19 +91,24 @@ def _render_system(dot: str, fmt: str) -> bytes:
     return done.stdout
 
 
-def _die_with_parent() -> None:
-    """In the child, before Graphviz starts: ask Linux to kill it when its parent dies
-    (PR_SET_PDEATHSIG); elsewhere nothing, the time limit still applies."""
+def _death_signal() -> Callable[[], object] | None:
+    """What the child runs before Graphviz starts: on Linux, ask to be killed when its
+    parent dies (PR_SET_PDEATHSIG); None elsewhere (the time limit still applies).
+
+    Everything is looked up here, in the parent: between fork and exec the child may only
+    make the call itself, since another thread (a file watcher's) may hold a lock that an
+    import or a library load in the child would wait for forever."""
     if sys.platform != "linux":
-        return
+        return None
     import ctypes
+    import functools
     import signal
 
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+    return functools.partial(prctl, 1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG
 
 
 def _render_embedded(dot: str) -> bytes:
