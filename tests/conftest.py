@@ -6,7 +6,9 @@ import importlib.util
 import os
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,3 +87,38 @@ def panel_texts(svg: bytes) -> dict[str, set[str]]:
         if title[:1] in panels and title[1:].isdigit():
             panels[title[0]].update(t.text or "" for t in group.iter(f"{SVG}text"))
     return panels
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def headless_chromium() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Selenium, for the browser tests (a fixture body:
+    it yields the driver and quits it). Skips without chromium and chromium-driver, and
+    fails instead when `MLSD_DRAW_REQUIRE_BROWSER=1` (CI installs both)."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        if os.environ.get("MLSD_DRAW_REQUIRE_BROWSER") == "1":
+            pytest.fail("MLSD_DRAW_REQUIRE_BROWSER=1 but chromium or chromedriver is missing")
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--no-first-run",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -7,41 +7,22 @@ must work. Skipped without Chromium unless MLSD_DRAW_REQUIRE_BROWSER=1 (CI sets 
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import headless_chromium
 from test_picture_size import typical_attempt
 
 from mlsd_draw.drawing.diff_image import write_diff
 from mlsd_draw.grading.scoring import grade
 from mlsd_draw.library.references import load_case
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (CHROMIUM and DRIVER):
-        if os.environ.get("MLSD_DRAW_REQUIRE_BROWSER") == "1":
-            pytest.fail("MLSD_DRAW_REQUIRE_BROWSER=1 but chromium or chromedriver is missing")
-        pytest.skip("needs Debian's chromium and chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,14 +21,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import headless_chromium
 
 from mlsd_draw.cli import cli
 from mlsd_draw.web.server import Studio, prepare
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 CASE = "visual-search"
 SHOTS = os.environ.get("MLSD_DRAW_SHOTS")
 """A folder to keep the screenshots in (they go to the test's temporary folder anyway)."""
@@ -37,31 +35,7 @@ SHOTS = os.environ.get("MLSD_DRAW_SHOTS")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (CHROMIUM and DRIVER):
-        if os.environ.get("MLSD_DRAW_REQUIRE_BROWSER") == "1":
-            pytest.fail("MLSD_DRAW_REQUIRE_BROWSER=1 but chromium or chromedriver is missing")
-        pytest.skip("needs Debian's chromium and chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-extensions",
-        "--no-first-run",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from headless_chromium()
 
 
 @pytest.fixture

@@ -146,16 +146,10 @@ class Builder:
         """Apply a component's `.mlsd` declaration carried by another format (the `mlsd`
         attribute of interchange DOT, a `%% mlsd:` line of Mermaid): its name, kind,
         aliases, weight, note and description, which a picture cannot hold."""
-        try:
-            node = parse(declaration).nodes[0]
-        except ParseError:
-            self.report(
-                "warning",
-                "this component's mlsd details do not parse; they are ignored",
-                span,
-                "write them as a .mlsd declaration: `Name [aka: x; weight: 2]: description`",
-            )
+        parsed = self._details(declaration, "component", span, "`Name [aka: x]: description`")
+        if parsed is None:
             return
+        node = parsed.nodes[0]
         draft.label, draft.kind, draft.note = node.label, node.kind, node.note
         draft.description, draft.aliases, draft.weight = node.description, node.aliases, node.weight
         draft.attributes = node.attributes
@@ -163,35 +157,36 @@ class Builder:
     def group_declared(self, draft: GroupDraft, head: str, span: Span) -> None:
         """Apply a group's `.mlsd` head (`Name [aka: x; note: "..."]`) carried by another
         format (see `declared`)."""
-        try:
-            group = parse(f"{head} {{ x }}").groups[0]
-        except ParseError:
-            self.report(
-                "warning",
-                "this group's mlsd details do not parse; they are ignored",
-                span,
-                'write them as a .mlsd group head: `Serving [note: "why"]`',
-            )
+        parsed = self._details(f"{head} {{ x }}", "group", span, '`Serving [note: "why"]`')
+        if parsed is None:
             return
+        group = parsed.groups[0]
         draft.name, draft.note, draft.aliases = group.name, group.note, group.aliases
         draft.attributes = group.attributes
 
     def edge_declared(self, draft: EdgeDraft, details: str, span: Span) -> None:
         """Apply what follows an edge's ends in `.mlsd` (`[weight: N; note: "..."]: label`)
         carried by another format (see `declared`)."""
-        try:
-            edge = parse(f"a -> b {details}").edges[0]
-        except ParseError:
-            self.report(
-                "warning",
-                "this edge's mlsd details do not parse; they are ignored",
-                span,
-                'write them as `[weight: 2; note: "why"]`',
-            )
+        parsed = self._details(f"a -> b {details}", "edge", span, '`[weight: 2; note: "why"]`')
+        if parsed is None:
             return
+        edge = parsed.edges[0]
         draft.weight, draft.attributes = edge.weight, edge.attributes
         draft.note = edge.note if edge.note is not None else draft.note
         draft.label = edge.label if edge.label is not None else draft.label
+
+    def _details(self, text: str, what: str, span: Span, example: str) -> Diagram | None:
+        """`text` parsed as `.mlsd`, or None with a warning (the details are ignored)."""
+        try:
+            return parse(text)
+        except ParseError:
+            self.report(
+                "warning",
+                f"this {what}'s mlsd details do not parse; they are ignored",
+                span,
+                f"write them as .mlsd, e.g. {example}",
+            )
+            return None
 
     def build(self, directives: Directives, empty: tuple[str, Span, str]) -> Diagram:
         """The diagram; ParseError if any error was reported (`empty`: the error for no nodes)."""

@@ -12,9 +12,11 @@ import os
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from ..core.errors import HistoryError
 
@@ -25,6 +27,8 @@ __all__ = [
     "Migration",
     "connect_history",
 ]
+
+T = TypeVar("T")
 
 APPLICATION_ID = 0x4D4C5344  # "MLSD": marks the file as ours
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -129,18 +133,28 @@ def connect_history(path: Path) -> tuple[sqlite3.Connection, bool]:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
         raise HistoryError(f"{path}: cannot open the history database ({error})") from None
-    try:
+
+    def prepare() -> None:
         _check_ours(connection, path, existed)
         connection.execute("PRAGMA foreign_keys = ON")
         _use_wal(connection)
         _migrate(connection, path)
+
+    _or_close(connection, path, prepare)
+    return connection, False
+
+
+def _or_close(connection: sqlite3.Connection, path: Path, prepare: Callable[[], T]) -> T:
+    """`prepare()` on a new connection; on any failure the connection is closed first
+    (SQLite's errors become a HistoryError naming the file)."""
+    try:
+        return prepare()
     except sqlite3.Error as error:
         connection.close()
         raise HistoryError(f"{path}: cannot use the history database ({error})") from None
     except BaseException:
         connection.close()
         raise
-    return connection, False
 
 
 def _now_iso() -> str:
@@ -162,15 +176,12 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         )
     except sqlite3.Error as error:
         raise HistoryError(f"{path}: cannot open the history database ({error})") from None
-    try:
+
+    def applied() -> set[int]:
         _check_ours(connection, path, existed=True)
-        done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
-    except sqlite3.Error as error:
-        connection.close()
-        raise HistoryError(f"{path}: cannot use the history database ({error})") from None
-    except BaseException:
-        connection.close()
-        raise
+        return {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+
+    done = _or_close(connection, path, applied)
     if done != {m.version for m in MIGRATIONS}:
         connection.close()
         raise HistoryError(
