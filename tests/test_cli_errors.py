@@ -17,7 +17,7 @@ ATTEMPT = "@case news-feed\nUser -> Feed\n"
 LONG = "x" * 5000
 
 BAD_COMMAND_LINES = [
-    (["grade", "."], "is a folder, not a diagram file"),
+    (["grade", ".", "--watch"], "--watch works on one attempt"),
     (["grade", ""], "an empty file name"),
     (["grade", "/"], "is a folder, not a diagram file"),
     (["show", LONG], "File name too long"),

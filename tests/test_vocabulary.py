@@ -303,3 +303,26 @@ def test_the_readme_example_of_a_user_file_is_valid() -> None:
     block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     roles, problems = check_vocabulary_text(block, "README.md")
     assert problems == [] and {"event-stream", "pricing-engine"} <= {r.id for r in roles}
+
+
+def test_the_vocabulary_index_is_cached_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlsd_draw.app import vocabulary as app_vocabulary
+
+    monkeypatch.setenv("MLSD_DRAW_CACHE", str(tmp_path / "cache"))
+    app_vocabulary._vocabulary_for.cache_clear()
+    first = app_vocabulary.current_vocabulary()
+    [cached] = list((tmp_path / "cache").glob("vocabulary-*.json"))
+    app_vocabulary._vocabulary_for.cache_clear()
+    assert app_vocabulary.current_vocabulary().to_data() == first.to_data()
+    cached.write_text("{not json", encoding="utf-8")
+    app_vocabulary._vocabulary_for.cache_clear()
+    again = app_vocabulary.current_vocabulary()
+    assert again.to_data() == shipped_vocabulary().to_data()
+    assert cached.read_text(encoding="utf-8").startswith("{")
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[roles.event-stream]\nterms = ["Chronicle Queue"]\n', encoding="utf-8")
+    monkeypatch.setenv("MLSD_DRAW_VOCABULARY", str(mine))
+    assert app_vocabulary.current_vocabulary().term(("chronicle", "queue")) is not None
+    assert len(list((tmp_path / "cache").glob("vocabulary-*.json"))) == 2

@@ -8,6 +8,7 @@ history, and the files listed in `MLSD_DRAW_VOCABULARY`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,15 +30,33 @@ def current_vocabulary() -> Vocabulary:
     Indexing some 3,000 terms takes about a tenth of a second, most of a fresh grade's own
     work, so the index is kept in the user cache folder under a name made from the exact
     bytes of every file it came from and mlsd-draw's version: any edit makes a new one,
-    and a damaged or missing cache file is rebuilt.
+    and a damaged or missing cache file is rebuilt. Within a process it is read once
+    until a file changes (a cohort, the studio, --watch).
     """
+    from ..grading.vocabulary import SHIPPED_FILE, load_vocabulary
+
+    paths = vocabulary_files()
+    try:
+        seen = tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for p in (Path(str(SHIPPED_FILE)), *paths)
+        )
+    except OSError:
+        return load_vocabulary(paths)  # it will say which file cannot be read
+    return _vocabulary_for(seen)
+
+
+@lru_cache(maxsize=2)
+def _vocabulary_for(seen: tuple[tuple[str, int, int], ...]) -> Vocabulary:
+    """The vocabulary of these files (path, modification time, size): kept in memory, so a
+    cohort, the studio and --watch read it once a process until a file changes."""
     import hashlib
     import json
 
     from ..core.cache import read_cached_text, write_cached_text
     from ..grading.vocabulary import SHIPPED_FILE, Vocabulary, load_vocabulary
 
-    paths = vocabulary_files()
+    paths = [Path(name) for name, _, _ in seen[1:]]
     key = hashlib.sha256(_VERSION_TAG.encode())
     try:
         for source in (SHIPPED_FILE.read_bytes(), *(p.read_bytes() for p in paths)):
