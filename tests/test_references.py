@@ -193,7 +193,8 @@ def test_the_first_folder_of_mlsd_draw_refs_wins(
     path_list = os.pathsep.join([str(my_refs), "", str(second)])  # an empty entry is skipped
     monkeypatch.setenv("MLSD_DRAW_REFS", path_list)
     assert (
-        load_case("hotel-search-ranking").diagram.directives.title == "Search ranking for an online shop"
+        load_case("hotel-search-ranking").diagram.directives.title
+        == "Search ranking for an online shop"
     )
     assert "only-here" in case_ids()
 
