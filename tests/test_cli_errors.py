@@ -108,3 +108,28 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly_with_141() -> None:
         error = process.stderr.read()
     assert process.wait(timeout=60) == 141
     assert error == b""
+
+
+def test_a_long_grade_says_so_on_a_terminal(tmp_path: Path) -> None:
+    """A grade of thousands of boxes takes seconds: a terminal hears about it at once."""
+    import pty
+
+    attempt = tmp_path / "big.mlsd"
+    attempt.write_text("".join(f"C{i} -> C{i + 1}\n" for i in range(2100)), encoding="utf-8")
+    reference = tmp_path / "ref.mlsd"
+    reference.write_text("C1 -> C2 -> C3\n", encoding="utf-8")
+    main, terminal = pty.openpty()
+    command = [sys.executable, "-m", "mlsd_draw", "grade", str(attempt), "--ref", str(reference)]
+    done = subprocess.run(
+        [*command, "--no-render", "--no-save"],
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        timeout=300,
+        check=False,
+        env={**os.environ, "MLSD_DRAW_HOME": str(tmp_path)},
+    )
+    os.close(terminal)
+    said = os.read(main, 4096).decode("utf-8", "replace")
+    os.close(main)
+    assert done.returncode == 0
+    assert "grading 2,101 components..." in said

@@ -154,6 +154,10 @@ def grade(
     watch_file(Path(file), again)
 
 
+LONG_GRADE_COMPONENTS = 2000
+"""From this many components a grade takes a second or more: a terminal is told."""
+
+
 def _grade_once(
     file: str,
     reference: str | None,
@@ -170,6 +174,9 @@ def _grade_once(
 
     attempt = load_diagram(file)
     echo_warnings(attempt)
+    if len(attempt.diagram.nodes) >= LONG_GRADE_COMPONENTS and sys.stderr.isatty():
+        # Work of more than about a second says so, rather than sit silent.
+        click.echo(f"grading {len(attempt.diagram.nodes):,} components...", err=True)
     try:
         outcome = grade_loaded(attempt, file, reference, picture=target, save=save, hints=hints)
     except HistoryError as error:
