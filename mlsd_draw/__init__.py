@@ -13,6 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .core.exports import lazy_exports
+from .core.version import VERSION
+
+__version__ = VERSION
 
 if TYPE_CHECKING:
     from .core.errors import Diagnostic, MlsdDrawError, ParseError, RenderError, Span, UsageError

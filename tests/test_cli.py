@@ -239,3 +239,12 @@ def test_min_score_must_be_a_number_from_0_to_100(
     )
     assert result.exit_code == 2
     assert "--min-score" in result.stderr
+
+
+def test_the_version_is_the_packages() -> None:
+    from importlib.metadata import version
+
+    import mlsd_draw
+
+    assert mlsd_draw.__version__ == version("mlsd-draw")
+    assert mlsd_draw.__version__ in CliRunner().invoke(cli, ["--version"]).output

@@ -113,8 +113,7 @@ def record(
     now: datetime | None = None,
 ) -> Review:
     """Record a grade in the practice history as a review of its case."""
-    from importlib.metadata import version
-
+    from ..core.version import VERSION
     from ..practice.history import now_utc
     from ..practice.schedule import record_grade
     from .practice import opened_history
@@ -127,7 +126,7 @@ def record(
             attempt_text=text,
             attempt_path=path,
             now=now or now_utc(),
-            tool_version=version("mlsd-draw"),
+            tool_version=VERSION,
             reference_origin=reference.origin,
         )
 

@@ -203,8 +203,7 @@ def record_answer(
 ) -> AnsweredCard:
     """Store the rating given to a card (a number 1 to 4 or its word) with the typed
     answer and the rating its key points suggested, and reschedule the card."""
-    from importlib.metadata import version
-
+    from ..core.version import VERSION
     from ..practice.card_schedule import record_card_answer
     from .practice import opened_history
 
@@ -219,7 +218,7 @@ def record_answer(
             value,
             now=_now(now),
             answer_text=answer,
-            tool_version=version("mlsd-draw"),
+            tool_version=VERSION,
             suggested_rating=marking.suggested if marking else None,
             coverage=marking.coverage if marking and marking.suggested else None,
         )

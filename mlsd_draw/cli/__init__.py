@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from ..core.version import VERSION
 from .common import EXIT_ERROR
 from .diagram_commands import check, convert, fmt, show
 from .grade_commands import demo, grade
@@ -27,7 +28,7 @@ __all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="mlsd-draw")
+@click.version_option(VERSION, prog_name="mlsd-draw")
 def cli() -> None:
     """Drill ML system design architectures from memory.
 
