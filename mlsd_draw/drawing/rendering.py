@@ -91,14 +91,25 @@ def _render_system(dot: str, fmt: str) -> bytes:
     return done.stdout
 
 
+def _threads() -> int:
+    """How many threads this process runs, native ones included (0 when unknown)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
 def _death_signal() -> Callable[[], object] | None:
     """What the child runs before Graphviz starts: on Linux, ask to be killed when its
     parent dies (PR_SET_PDEATHSIG); None elsewhere (the time limit still applies).
 
-    Everything is looked up here, in the parent: between fork and exec the child may only
-    make the call itself, since another thread (a file watcher's) may hold a lock that an
-    import or a library load in the child would wait for forever."""
-    if sys.platform != "linux":
+    Everything is looked up here, in the parent, and only in a process of one thread:
+    between fork and exec the child runs nothing else, so no lock another thread held at
+    the fork can stop it."""
+    if sys.platform != "linux" or _threads() != 1:
+        # With another thread about (a file watcher's), any code between fork and exec
+        # may wait forever on a lock that thread held: then no death signal, only the
+        # time limit.
         return None
     import ctypes
     import functools
