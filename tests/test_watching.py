@@ -81,6 +81,9 @@ def test_grade_watch_redraws_within_a_second_of_a_save(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell that runs the tests in the background ignores SIGINT for its children,
+        # and Python then keeps ignoring it: give the watcher Ctrl-C as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert wait_for(picture.exists, 20)  # first grade (start-up included)
