@@ -166,7 +166,7 @@ def assign(score: FloatArray, prior: FloatArray) -> npt.NDArray[np.int64]:
     att_order = np.argsort(att_labels, kind="stable")
     ref_bounds = np.searchsorted(ref_labels[ref_order], np.arange(labels.max() + 2))
     att_bounds = np.searchsorted(att_labels[att_order], np.arange(labels.max() + 2))
-    for component in np.unique(att_labels[cand_att]):
+    for component in sorted(set(att_labels[cand_att].tolist())):
         rows = ref_order[ref_bounds[component] : ref_bounds[component + 1]]
         cols = att_order[att_bounds[component] : att_bounds[component + 1]]
         block = score[np.ix_(rows, cols)]
