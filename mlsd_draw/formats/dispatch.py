@@ -42,7 +42,6 @@ from collections.abc import Mapping
 from pathlib import Path, PurePath
 
 from ..core.errors import UsageError
-from ..language.formatter import format_diagram
 from ..language.model import Diagram
 from ..language.parser import parse
 from ..language.sources import read_source
@@ -125,6 +124,8 @@ def write_diagram(diagram: Diagram, fmt: str) -> str:
     `mermaid` a flowchart (:func:`to_mermaid`). UsageError for an unknown format.
     """
     if fmt == "mlsd":
+        from ..language.formatter import format_diagram
+
         return format_diagram(diagram)
     if fmt == "dot":
         from .dot_writer import diagram_to_dot

@@ -181,9 +181,7 @@ def _incidence(sets: Sequence[frozenset[str]], index: dict[str, int], dense: boo
     return build(rows, cols, (len(sets), len(index)), dense=dense)
 
 
-def _among(
-    values: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]
-) -> npt.NDArray[np.bool_]:
+def _among(values: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """Which `values` are among `keys` (`numpy.isin` without its import of numpy.ma, a
     tenth of a fresh grade's numpy time)."""
     known = set(keys.tolist())
