@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     Diagnostic,
     HistoryError,
@@ -15,7 +17,9 @@ from .errors import (
     render_diagnostics,
 )
 from .exports import lazy_exports
-from .files import write_bytes_atomically, write_text_atomically
+
+if TYPE_CHECKING:
+    from .files import write_bytes_atomically, write_text_atomically
 
 __all__ = [
     "Diagnostic",
@@ -32,3 +36,10 @@ __all__ = [
     "write_bytes_atomically",
     "write_text_atomically",
 ]
+
+# Safe writes (tempfile, shutil) are loaded when first used: `check` never writes.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    globals(),
+    {"write_bytes_atomically": "files", "write_text_atomically": "files"},
+)
