@@ -6,10 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from mlsd_draw.cli import cli
+from mlsd_draw.cli import COMMANDS, cli
 
 GOOD = (
     "Serving {\n  User request -> Ranking -> Results\n}\nFeature store [kind: store] -> Ranking\n"
@@ -177,8 +178,9 @@ def test_demo_grades_and_writes_real_images(runner: CliRunner, tmp_path: Path) -
     assert all("<svg" in p.read_text(encoding="utf-8") for p in written[1:])
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_help_with_an_example(runner: CliRunner, name: str) -> None:
+    assert cli.get_command(click.Context(cli), name).name == name  # type: ignore[union-attr]
     result = runner.invoke(cli, [name, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout

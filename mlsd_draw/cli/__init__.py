@@ -17,17 +17,50 @@ import click
 
 from ..core.version import VERSION
 from .common import EXIT_ERROR
-from .diagram_commands import check, convert, fmt, show
-from .grade_commands import demo, grade
-from .library_commands import export, lint_command, list_command, term_command
-from .practice_commands import drill, hint, history_command, next_cases, stats
-from .quiz_commands import quiz
-from .studio_command import studio
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("diagram_commands", "check"),
+    "fmt": ("diagram_commands", "fmt"),
+    "show": ("diagram_commands", "show"),
+    "list": ("library_commands", "list_command"),
+    "lint": ("library_commands", "lint_command"),
+    "grade": ("grade_commands", "grade"),
+    "demo": ("grade_commands", "demo"),
+    "convert": ("diagram_commands", "convert"),
+    "export": ("library_commands", "export"),
+    "drill": ("practice_commands", "drill"),
+    "next": ("practice_commands", "next_cases"),
+    "history": ("practice_commands", "history_command"),
+    "stats": ("practice_commands", "stats"),
+    "hint": ("practice_commands", "hint"),
+    "quiz": ("quiz_commands", "quiz"),
+    "term": ("library_commands", "term_command"),
+    "studio": ("studio_command", "studio"),
+}
+"""Each command: the module of this package that defines it, and its name there."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, each command's module imported only when that command runs
+    (`mlsd-draw check` loads no grading or practice code); `--help` lists them all."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
+        if cmd_name not in COMMANDS:
+            return None
+        from importlib import import_module
+
+        module, name = COMMANDS[cmd_name]
+        command = getattr(import_module(f".{module}", __name__), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="mlsd-draw")
 def cli() -> None:
     """Drill ML system design architectures from memory.
@@ -37,28 +70,6 @@ def cli() -> None:
 
     Example: mlsd-draw show attempt.mlsd -o attempt.svg
     """
-
-
-for _command in (
-    check,
-    fmt,
-    show,
-    list_command,
-    lint_command,
-    grade,
-    demo,
-    convert,
-    export,
-    drill,
-    next_cases,
-    history_command,
-    stats,
-    hint,
-    quiz,
-    term_command,
-    studio,
-):
-    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
