@@ -122,3 +122,21 @@ def headless_chromium() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+def serve_studio(folder: Path) -> Iterator[Any]:
+    """A studio serving `folder` on a free local port in a thread (a fixture body: it
+    yields the running studio, then stops it and checks it stopped)."""
+    import threading
+
+    from mlsd_draw.web.server import prepare
+
+    running = prepare(folder, 0)
+    worker = threading.Thread(target=running.run, daemon=True)
+    worker.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        worker.join(timeout=10)
+        assert not worker.is_alive(), "the studio did not stop"

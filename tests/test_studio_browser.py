@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,10 +20,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import headless_chromium
+from conftest import headless_chromium, serve_studio
 
 from mlsd_draw.cli import cli
-from mlsd_draw.web.server import Studio, prepare
+from mlsd_draw.web.server import Studio
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +41,7 @@ def browser() -> Iterator[Any]:
 def studio(tmp_path: Path) -> Iterator[Studio]:
     folder = tmp_path / "attempts"
     folder.mkdir()
-    running = prepare(folder, 0)
-    worker = threading.Thread(target=running.run, daemon=True)
-    worker.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-        worker.join(timeout=10)
+    yield from serve_studio(folder)
 
 
 def wait(browser: Any, condition: Callable[[], Any], seconds: float = 20) -> Any:

@@ -10,13 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import serve_studio
 
 from mlsd_draw.cli import cli
 from mlsd_draw.web.server import Studio, prepare
@@ -27,15 +27,7 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
     folder = tmp_path / "attempts"
     folder.mkdir()
     (folder / "a.mlsd").write_text("@case visual-search\nA -> B\n", encoding="utf-8")
-    running = prepare(folder, 0)
-    worker = threading.Thread(target=running.run, daemon=True)
-    worker.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-        worker.join(timeout=10)
-        assert not worker.is_alive(), "the studio did not stop"
+    yield from serve_studio(folder)
 
 
 def connect(studio: Studio) -> http.client.HTTPConnection:

@@ -37,10 +37,8 @@ def current_vocabulary() -> Vocabulary:
 
     paths = vocabulary_files()
     try:
-        seen = tuple(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for p in (Path(str(SHIPPED_FILE)), *paths)
-        )
+        files = [(p, p.stat()) for p in (Path(str(SHIPPED_FILE)), *paths)]
+        seen = tuple((str(p), status.st_mtime_ns, status.st_size) for p, status in files)
     except OSError:
         return load_vocabulary(paths)  # it will say which file cannot be read
     return _vocabulary_for(seen)
