@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -326,3 +328,28 @@ def test_the_vocabulary_index_is_cached_and_a_damaged_cache_is_rebuilt(
     monkeypatch.setenv("MLSD_DRAW_VOCABULARY", str(mine))
     assert app_vocabulary.current_vocabulary().term(("chronicle", "queue")) is not None
     assert len(list((tmp_path / "cache").glob("vocabulary-*.json"))) == 2
+    # An edit of the same size is seen by its modification time.
+    mine.write_text('[roles.event-stream]\nterms = ["Chronicle Queux"]\n', encoding="utf-8")
+    os.utime(mine, ns=(mine.stat().st_atime_ns, mine.stat().st_mtime_ns + 10**9))
+    edited = app_vocabulary.current_vocabulary()
+    assert edited.term(("chronicle", "queux")) is not None
+    assert edited.term(("chronicle", "queue")) is None
+
+
+def test_a_cached_index_made_for_other_files_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache file's name is a short checksum of its key; two keys may share a name, so
+    the full key stored inside decides."""
+    from mlsd_draw.app import vocabulary as app_vocabulary
+
+    monkeypatch.setenv("MLSD_DRAW_CACHE", str(tmp_path / "cache"))
+    app_vocabulary._vocabulary_for.cache_clear()
+    app_vocabulary.current_vocabulary()
+    [cached] = list((tmp_path / "cache").glob("vocabulary-*.json"))
+    data = json.loads(cached.read_text(encoding="utf-8"))
+    data["key"] = data["key"] + " (another set of files)"
+    data["index"]["terms"] = []
+    cached.write_text(json.dumps(data), encoding="utf-8")
+    app_vocabulary._vocabulary_for.cache_clear()
+    assert app_vocabulary.current_vocabulary().term(("kafka",)) is not None

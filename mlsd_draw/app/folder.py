@@ -58,9 +58,9 @@ class FolderListing:
 
 def default_folder() -> Path:
     """Where attempts go when no folder is given: `attempts` beside the history."""
-    from ..practice.history import default_database_path
+    from ..core.places import data_folder
 
-    return default_database_path().parent / "attempts"
+    return data_folder() / "attempts"
 
 
 def open_folder(folder: Path | None) -> Path:

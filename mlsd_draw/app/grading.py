@@ -90,10 +90,10 @@ def grade_loaded(
         review = record(result, reference, attempt.text, path)
     written = None
     if picture is not None:
-        rating = rating_of(result) if review is None else review.rating
-        from .practice import rating_name
+        from ..practice.schedule import RATING_NAMES
 
-        written = write_diff(result, picture, hints=hints, rating=rating_name(rating))
+        rating = rating_of(result) if review is None else review.rating
+        written = write_diff(result, picture, hints=hints, rating=RATING_NAMES[rating])
     return GradeOutcome(attempt, reference, result, written, review)
 
 

@@ -18,20 +18,21 @@ if TYPE_CHECKING:
 
 def vocabulary_files() -> list[Path]:
     """The user's vocabulary files, in the order they are merged."""
+    from ..core.places import data_folder
     from ..grading.vocabulary import user_vocabulary_files
-    from ..practice.history import default_database_path
 
-    return user_vocabulary_files(default_database_path().parent)
+    return user_vocabulary_files(data_folder())
 
 
 def current_vocabulary() -> Vocabulary:
     """The shipped vocabulary with the user's files merged in.
 
     Indexing some 3,000 terms takes about a tenth of a second, most of a fresh grade's own
-    work, so the index is kept in the user cache folder under a name made from the exact
-    bytes of every file it came from and mlsd-draw's version: any edit makes a new one,
-    and a damaged or missing cache file is rebuilt. Within a process it is read once
-    until a file changes (a cohort, the studio, --watch).
+    work, so the index is kept in the user cache folder under a key made from mlsd-draw's
+    version and the path, modification time and size of every file it came from (as
+    Python keys its compiled bytecode): any edit makes a new one, and a damaged, missing
+    or foreign cache file is rebuilt. Within a process it is read once until a file
+    changes (a cohort, the studio, --watch).
     """
     from ..grading.vocabulary import SHIPPED_FILE, load_vocabulary
 
@@ -48,32 +49,32 @@ def current_vocabulary() -> Vocabulary:
 def _vocabulary_for(seen: tuple[tuple[str, int, int], ...]) -> Vocabulary:
     """The vocabulary of these files (path, modification time, size): kept in memory, so a
     cohort, the studio and --watch read it once a process until a file changes."""
-    import hashlib
     import json
+    import zlib
 
     from ..core.cache import read_cached_text, write_cached_text
-    from ..grading.vocabulary import SHIPPED_FILE, Vocabulary, load_vocabulary
+    from ..core.version import VERSION
+    from ..grading.vocabulary import Vocabulary, load_vocabulary
 
     paths = [Path(name) for name, _, _ in seen[1:]]
-    key = hashlib.sha256(_VERSION_TAG.encode())
-    try:
-        for source in (SHIPPED_FILE.read_bytes(), *(p.read_bytes() for p in paths)):
-            key.update(hashlib.sha256(source).digest())
-    except OSError:
-        return load_vocabulary(paths)  # it will say which file cannot be read
-    name = f"vocabulary-{key.hexdigest()[:32]}.json"
+    key = json.dumps([_VERSION_TAG, VERSION, seen])
+    # The name only spreads keys over files; the key inside is what is checked.
+    name = f"vocabulary-{zlib.crc32(key.encode()):08x}.json"
     cached = read_cached_text(name)
     if cached is not None:
         try:
-            return Vocabulary.from_data(json.loads(cached))
+            data = json.loads(cached)
+            if data["key"] == key:
+                return Vocabulary.from_data(data["index"])
         except (ValueError, KeyError, TypeError):
             pass  # damaged: built again below
     vocabulary = load_vocabulary(paths)
-    write_cached_text(name, json.dumps(vocabulary.to_data(), ensure_ascii=False))
+    index = {"key": key, "index": vocabulary.to_data()}
+    write_cached_text(name, json.dumps(index, ensure_ascii=False))
     return vocabulary
 
 
-_VERSION_TAG = "mlsd-draw vocabulary index, format 1"
+_VERSION_TAG = "mlsd-draw vocabulary index, format 2"
 """Part of the cache key: change it when the index's layout or the normalising changes."""
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["CACHE_ENV", "cache_folder", "read_cached_text", "write_cached_text"]
@@ -42,6 +41,8 @@ def write_cached_text(name: str, text: str) -> bool:
     folder = cache_folder()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile
+
         fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     except OSError:
         return False

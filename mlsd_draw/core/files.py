@@ -9,7 +9,6 @@ rewritten in place so every link still shows it, and a read-only file is not rew
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import UsageError
@@ -59,6 +58,8 @@ def _write_in_place(path: Path, data: bytes) -> None:
 def _replace(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, then rename it over `path`."""
     folder = path.parent if str(path.parent) else Path()
+    import tempfile
+
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

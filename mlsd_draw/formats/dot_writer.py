@@ -12,7 +12,6 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from ..language.formatter import edge_suffix, format_group_head, format_name, format_node
 from ..language.model import Diagram, Edge, Group, Node
 from .directive_comments import comment_value
 
@@ -121,6 +120,8 @@ def interchange_node_style(node: Node) -> dict[str, str]:
     attribute holding its `.mlsd` declaration when it says more than its name (a kind a
     shape cannot tell apart, a description, aliases, a weight, spacing a label loses),
     so `.mlsd` -> DOT -> `.mlsd` loses nothing. Graphviz ignores unknown attributes."""
+    from ..language.formatter import format_name, format_node
+
     attrs = node_style(node)
     declaration = format_node(node)
     if declaration != format_name(node.label) or not _drawn_exactly(node.label):
@@ -134,6 +135,8 @@ def interchange_edge_style(edge: Edge) -> dict[str, str]:
     attrs = edge_style(edge)
     label = edge.label or ""
     if edge.weight != 1 or edge.attributes or not _drawn_exactly(label):
+        from ..language.formatter import edge_suffix
+
         attrs["mlsd"] = interchange_text(edge_suffix(edge).strip())
     return attrs
 
@@ -154,6 +157,8 @@ def cluster_style(group: Group, depth: int) -> dict[str, str]:
     }
     if group.note:
         attrs["tooltip"] = group.note
+    from ..language.formatter import format_group_head, format_name
+
     head = format_group_head(group)
     if head != format_name(group.name) or not _drawn_exactly(group.name):
         attrs["mlsd"] = interchange_text(head)

@@ -30,11 +30,6 @@ from ..core.errors import UsageError
 from ..language.model import NODE_KINDS
 from .normalise import normalize_label
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 __all__ = [
     "ENV_VAR",
     "USER_FILE",
@@ -240,6 +235,11 @@ def _read_roles(data: Mapping[str, Any], source: str) -> tuple[list[Role], list[
 
 def check_vocabulary_text(text: str, source: str) -> tuple[list[Role], list[VocabularyProblem]]:
     """Parse a vocabulary file's text: its roles, and every problem found (for `lint`)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.errors import HistoryError
+from ..core.places import data_folder
 from .history_file import connect_history
 
 DATABASE_NAME = "history.sqlite3"
@@ -89,13 +90,9 @@ FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 def default_database_path() -> Path:
-    """`$MLSD_DRAW_HOME/history.sqlite3`, else the user data folder of mlsd-draw."""
-    home = os.environ.get("MLSD_DRAW_HOME")
-    if home:
-        return Path(home) / DATABASE_NAME
-    from platformdirs import user_data_path
-
-    return user_data_path("mlsd-draw", appauthor=False) / DATABASE_NAME
+    """`history.sqlite3` in the data folder (`$MLSD_DRAW_HOME`, else the user data folder
+    of mlsd-draw)."""
+    return data_folder() / DATABASE_NAME
 
 
 def _iso(moment: datetime) -> str:

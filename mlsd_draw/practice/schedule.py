@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..grading.scoring import Grade
-from .history import AttemptRecord, History, Outcome
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
+
+    from .history import AttemptRecord, History, Outcome
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -47,6 +48,8 @@ def rating_for(grade: Grade, *, hint_level: int = 0) -> int:
 
 def outcomes_of(grade: Grade) -> list[Outcome]:
     """What became of each reference component, for the history."""
+    from .history import Outcome  # a grade that is not recorded needs no database code
+
     paired = grade.alignment.by_reference()
     return [
         Outcome(
