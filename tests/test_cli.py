@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from mlsd_draw.cli import COMMANDS, cli
+from mlsd_draw.core.version import VERSION
 
 GOOD = (
     "Serving {\n  User request -> Ranking -> Results\n}\nFeature store [kind: store] -> Ranking\n"
@@ -198,6 +199,35 @@ def test_help_does_not_load_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "heavy:"
+
+
+def _run_script(prelude: str, *args: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        f"import sys\n{prelude}\nsys.argv = ['mlsd-draw', *{list(args)!r}]\n"
+        "from mlsd_draw.cli import run\nrun()\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+
+
+def test_the_quick_exit_keeps_output_status_and_exit_handlers() -> None:
+    """`run` skips the interpreter's teardown, never what a normal exit would do."""
+    handler = "import atexit\natexit.register(lambda: print('handler ran', flush=True))"
+    done = _run_script(handler, "check", "no-such-file.mlsd")
+    assert done.returncode == 2 and "handler ran" in done.stdout
+    assert "no-such-file.mlsd" in done.stderr
+    done = _run_script(handler, "--version")
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [f"mlsd-draw, version {VERSION}", "handler ran"]
+    # Another thread still working: the exit waits for it, as a normal exit does.
+    thread = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', flush=True)))"
+        ".start()"
+    )
+    done = _run_script(thread, "--version")
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "thread done"
 
 
 def test_python_dash_m_runs_the_tool() -> None:

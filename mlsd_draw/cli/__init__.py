@@ -8,10 +8,14 @@ body, so `mlsd-draw --help` loads no parser, grader or renderer.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -95,6 +99,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     _flush_or_fail()
 
 
+def run() -> NoReturn:
+    """The `mlsd-draw` console script and `python -m mlsd_draw`: :func:`main`, then an
+    exit that skips the interpreter's teardown (see :func:`_leave`)."""
+    try:
+        main()
+    except SystemExit as finished:
+        if finished.code is not None and not isinstance(finished.code, int):
+            raise  # a message for Python to print: its usual exit
+        _leave(finished.code or 0)
+    _leave(0)
+
+
 EXIT_READER_LEFT = 141
 """The status of a command whose reader left early (`mlsd-draw list | head -1`): what
 other Unix tools give, killed by SIGPIPE (128 + 13), and never 1 ("the answer is no")."""
@@ -104,6 +120,26 @@ def _reader_left() -> bool:
     """Whether Click stopped because standard output's reader closed the pipe (it then
     swaps in a wrapper that swallows the flush at exit)."""
     return type(sys.stdout).__name__.endswith("PacifyFlushWrapper")
+
+
+def _leave(status: int) -> NoReturn:
+    """End the process with `status` once everything is written, without the interpreter's
+    teardown.
+
+    Python's exit frees every object one at a time: numpy, the vocabulary index and the
+    rest take about 30 ms, a sixth of a fresh grade, and the person waits for it. So, when
+    no other thread runs (the studio's server or a watcher make a normal exit wait for
+    them), the exit handlers run (temporary folders, worker pools), both streams are
+    flushed and the process ends at once. Files and the history are closed by then: every
+    write happens in a `with` block.
+    """
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    _flush_or_fail()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)
 
 
 def _flush_or_fail() -> None:
