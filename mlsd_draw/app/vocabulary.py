@@ -74,7 +74,7 @@ def _vocabulary_for(seen: tuple[tuple[str, int, int], ...]) -> Vocabulary:
     return vocabulary
 
 
-_VERSION_TAG = "mlsd-draw vocabulary index, format 2"
+_VERSION_TAG = "mlsd-draw vocabulary index, format 3"
 """Part of the cache key: change it when the index's layout or the normalising changes."""
 
 

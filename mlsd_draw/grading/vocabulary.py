@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -125,10 +125,11 @@ class Vocabulary:
         without indexing the roles again (see :meth:`from_data`)."""
         return {
             "roles": [asdict(role) for role in self.roles.values()],
-            "terms": [
-                [list(w), hit.term, list(hit.roles), hit.vague] for w, hit in self._terms.items()
-            ],
-            "means": [[list(w), list(ids)] for w, ids in self._means.items()],
+            "terms": {
+                " ".join(w): [hit.term, list(hit.roles), hit.vague]
+                for w, hit in self._terms.items()
+            },
+            "means": {" ".join(w): list(ids) for w, ids in self._means.items()},
             "longest": self._longest,
             "words": sorted(self.words),
         }
@@ -148,11 +149,8 @@ class Vocabulary:
                 tuple(map(str, item["vague"])),
             )
             roles[role.id] = role
-        terms = {
-            tuple(map(str, w)): TermHit(str(t), tuple(map(str, ids)), bool(vague))
-            for w, t, ids, vague in data["terms"]
-        }
-        means = {tuple(map(str, w)): tuple(map(str, ids)) for w, ids in data["means"]}
+        terms = _StoredTerms(data["terms"])
+        means = {tuple(w.split(" ")): tuple(map(str, ids)) for w, ids in data["means"].items()}
         return cls(roles, terms, means, int(data["longest"]), frozenset(map(str, data["words"])))
 
     def term(self, words: Sequence[str]) -> TermHit | None:
@@ -195,6 +193,28 @@ class Vocabulary:
         """Whether these words are an everyday word that fits many roles (`app`, `DB`)."""
         hit = self._terms.get(tuple(words))
         return hit is not None and hit.vague
+
+
+class _StoredTerms(Mapping[tuple[str, ...], TermHit]):
+    """The terms as a cached index stores them (normalised words joined by spaces, to the
+    term's spelling, roles and vagueness), made into a :class:`TermHit` only when looked
+    up: a grade looks up a few hundred of some three thousand, and loading them all would
+    be a tenth of a fresh grade's own work."""
+
+    def __init__(self, stored: Mapping[str, Sequence[Any]]) -> None:
+        if not all(isinstance(v, list) and len(v) == 3 for v in stored.values()):
+            raise ValueError("not a vocabulary index")
+        self._stored = stored
+
+    def __getitem__(self, words: tuple[str, ...]) -> TermHit:
+        term, roles, vague = self._stored[" ".join(words)]
+        return TermHit(str(term), tuple(map(str, roles)), bool(vague))
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (tuple(key.split(" ")) for key in self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored)
 
 
 def _read_roles(data: Mapping[str, Any], source: str) -> tuple[list[Role], list[str]]:
