@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from ..core.errors import UsageError
 from ..core.files import write_text_atomically
+from ..core.package_data import package_folder
 from ..drawing.diff_image import default_diff_path, write_diff
 from ..grading.scoring import Grade, grade
 from ..language.parser import parse
@@ -28,7 +28,9 @@ class DemoResult:
 
 def example_text(name: str = EXAMPLE) -> str:
     """The text of a bundled example attempt."""
-    return files("mlsd_draw").joinpath("examples").joinpath(name).read_text(encoding="utf-8")
+    return (
+        package_folder("mlsd_draw").joinpath("examples").joinpath(name).read_text(encoding="utf-8")
+    )
 
 
 def run_demo(output_dir: Path) -> DemoResult:

@@ -22,11 +22,11 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import UsageError
+from ..core.package_data import package_folder
 from ..language.model import NODE_KINDS
 from .normalise import normalize_label
 
@@ -289,7 +289,7 @@ def _merge(base: Mapping[str, Role], extra: Iterable[Role]) -> dict[str, Role]:
     return merged
 
 
-SHIPPED_FILE = files("mlsd_draw.grading").joinpath("vocabulary.toml")
+SHIPPED_FILE = package_folder("mlsd_draw.grading").joinpath("vocabulary.toml")
 """The vocabulary file that ships with mlsd-draw."""
 
 

@@ -21,9 +21,9 @@ problem is about one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from importlib.resources import files
 
 from ..core.errors import Diagnostic, Span
+from ..core.package_data import package_folder
 from ..language.model import Diagram, slugify
 from .cards import (
     FRAMING,
@@ -185,7 +185,7 @@ def reference_card_diagnostics(diagram: Diagram, source: str | None) -> list[Dia
     case = diagram.directives.case
     if source is None or not case:
         return []
-    shipped = files("mlsd_draw.reference_graphs").joinpath(f"{case}.mlsd")
+    shipped = package_folder("mlsd_draw.reference_graphs").joinpath(f"{case}.mlsd")
     if not shipped.is_file() or shipped.read_text(encoding="utf-8") != source:
         return []
     spans = {node.id: node.span for node in diagram.nodes}

@@ -24,9 +24,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ..core.package_data import package_folder
 from ..language.model import Diagram, Node
 from ..language.parser import parse
 
@@ -305,13 +305,13 @@ def read_card_files(root: Traversable) -> CardFiles:
 @lru_cache(maxsize=1)
 def shipped_card_files() -> CardFiles:
     """The card files that ship with mlsd-draw (read once per process)."""
-    return read_card_files(files("mlsd_draw.library").joinpath("cards"))
+    return read_card_files(package_folder("mlsd_draw.library").joinpath("cards"))
 
 
 @lru_cache(maxsize=1)
 def shipped_references() -> Mapping[str, Diagram]:
     """Case id -> the shipped reference diagram, as it ships (MLSD_DRAW_REFS ignored)."""
-    folder = files("mlsd_draw.reference_graphs")
+    folder = package_folder("mlsd_draw.reference_graphs")
     diagrams = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".mlsd"):

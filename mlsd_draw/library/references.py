@@ -13,10 +13,10 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from ..core.errors import UsageError
+from ..core.package_data import package_folder
 from ..language.model import Diagram
 from ..language.parser import parse
 from ..language.sources import read_source
@@ -42,7 +42,7 @@ class Reference:
 
 def shipped_case_ids() -> list[str]:
     """The ids of the references that ship with mlsd-draw, sorted."""
-    folder = files("mlsd_draw.reference_graphs")
+    folder = package_folder("mlsd_draw.reference_graphs")
     return sorted(
         entry.name[: -len(SUFFIX)] for entry in folder.iterdir() if entry.name.endswith(SUFFIX)
     )
@@ -106,7 +106,7 @@ def case_source(case_id: str) -> tuple[str, str, str]:
         close = difflib.get_close_matches(case_id, ids, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(close)}?" if close else "known: " + ", ".join(ids)
         raise UsageError(f"unknown case '{case_id}': {hint} (or give a path to a .mlsd file)")
-    resource = files("mlsd_draw.reference_graphs").joinpath(case_id + SUFFIX)
+    resource = package_folder("mlsd_draw.reference_graphs").joinpath(case_id + SUFFIX)
     return f"{case_id}{SUFFIX}", resource.read_text(encoding="utf-8"), SHIPPED
 
 

@@ -9,7 +9,6 @@ its module there and, if it needs endpoints, its routes to :func:`api_routes`.
 from __future__ import annotations
 
 import threading
-from importlib.resources import files
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..core.package_data import package_folder
 from . import api, quiz
 from .guard import MAX_BODY, Guard
 from .watch import watch
@@ -50,7 +50,10 @@ async def page(_request: Request) -> Response:
     """The studio's one page; its views are chosen in the page (`#drill`, `#quiz`,
     `#review`)."""
     html = (
-        files("mlsd_draw.web").joinpath("static").joinpath("index.html").read_text(encoding="utf-8")
+        package_folder("mlsd_draw.web")
+        .joinpath("static")
+        .joinpath("index.html")
+        .read_text(encoding="utf-8")
     )
     return HTMLResponse(html, headers={"cache-control": "no-cache"})
 
