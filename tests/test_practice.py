@@ -11,14 +11,10 @@ from mlsd_draw import parse
 from mlsd_draw.grading.scoring import grade
 from mlsd_draw.practice.drills import drill_text, hint
 from mlsd_draw.practice.history import AttemptRecord, Outcome, open_history
+from mlsd_draw.practice.ratings import AGAIN, EASY, GOOD, HARD, rating_for
 from mlsd_draw.practice.schedule import (
-    AGAIN,
-    EASY,
-    GOOD,
-    HARD,
     card_state,
     pick_next,
-    rating_for,
     record_grade,
     schedule,
     sparkline,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .grading import GradeOutcome
     from .practice import Agenda, Progress
     from .quiz import AnsweredCard, CardAgenda, QuizCard
-    from .vocabulary import TermMeaning
+    from .term_meaning import TermMeaning
 
 
 def json_text(document: Mapping[str, Any] | Sequence[Any]) -> str:
@@ -40,7 +40,7 @@ def cases_document(cases: Sequence[CaseInfo]) -> list[dict[str, Any]]:
 
 def review_document(review: Review) -> dict[str, Any]:
     """What recording a grade did: its rating, next due date, recall time and hint level."""
-    from ..practice.schedule import RATING_NAMES
+    from ..practice.ratings import RATING_NAMES
 
     return {
         "rating": RATING_NAMES[review.rating],
@@ -106,7 +106,7 @@ def quiz_card_document(card: QuizCard) -> dict[str, Any]:
 def marking_document(card: Card, marking: Marking) -> dict[str, Any]:
     """An answer marked: the model answer, each key point covered or not, the share
     covered and the suggested rating (None for an empty answer)."""
-    from ..practice.schedule import RATING_NAMES
+    from ..practice.ratings import RATING_NAMES
 
     return {
         "id": card.id,
@@ -119,7 +119,7 @@ def marking_document(card: Card, marking: Marking) -> dict[str, Any]:
 
 def answered_document(answered: AnsweredCard) -> dict[str, Any]:
     """A rating recorded: the card, its rating and when it is due next."""
-    from ..practice.schedule import RATING_NAMES
+    from ..practice.ratings import RATING_NAMES
 
     return {
         "id": answered.card_id,
@@ -131,7 +131,7 @@ def answered_document(answered: AnsweredCard) -> dict[str, Any]:
 
 def history_document(attempts: Sequence[AttemptRecord]) -> list[dict[str, Any]]:
     """`history`: one object per graded attempt, oldest first."""
-    from ..practice.schedule import RATING_NAMES
+    from ..practice.ratings import RATING_NAMES
 
     return [
         {

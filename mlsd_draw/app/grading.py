@@ -90,7 +90,7 @@ def grade_loaded(
         review = record(result, reference, attempt.text, path)
     written = None
     if picture is not None:
-        from ..practice.schedule import RATING_NAMES
+        from ..practice.ratings import RATING_NAMES
 
         rating = rating_of(result) if review is None else review.rating
         written = write_diff(result, picture, hints=hints, rating=RATING_NAMES[rating])
@@ -99,7 +99,7 @@ def grade_loaded(
 
 def rating_of(result: Grade) -> int:
     """The review rating a grade earns (Again, Hard, Good, Easy as 1 to 4), without hints."""
-    from ..practice.schedule import rating_for
+    from ..practice.ratings import rating_for
 
     return rating_for(result)
 

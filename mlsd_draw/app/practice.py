@@ -48,7 +48,7 @@ def _now(moment: datetime | None) -> datetime:
 
 def rating_name(rating: int) -> str:
     """A review rating's name: Again, Hard, Good or Easy."""
-    from ..practice.schedule import RATING_NAMES
+    from ..practice.ratings import RATING_NAMES
 
     return RATING_NAMES[rating]
 

@@ -131,7 +131,7 @@ def term_command(text: str, reference: str | None, output_format: str) -> None:
     Example: mlsd-draw term Kafka --ref ad-click-prediction
     """
     from ..app.documents import json_text, term_document
-    from ..app.vocabulary import term_meaning
+    from ..app.term_meaning import term_meaning
 
     meaning = term_meaning(text, reference)
     if output_format == "json":

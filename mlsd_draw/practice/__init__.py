@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         open_history,
     )
     from .history_file import Migration
+    from .ratings import rating_for
     from .schedule import (
         CardState,
         CaseStats,
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
         due_now,
         outcomes_of,
         pick_next,
-        rating_for,
         record_grade,
         replay_due,
         schedule,
@@ -90,7 +90,7 @@ _WHERE = {
     "quiz_queue": "card_schedule",
     "quiz_scheduler": "card_schedule",
     "QuizCardState": "card_schedule",
-    "rating_for": "schedule",
+    "rating_for": "ratings",
     "record_card_answer": "card_schedule",
     "record_grade": "schedule",
     "reference_svg": "anki",

@@ -1,14 +1,7 @@
 """The practice schedule: a grade becomes a review, and the reviews say which case is due.
 
 Each case is one spaced-repetition card, scheduled with FSRS (the `fsrs` package). A grade
-becomes a review rating:
-
-| rating | when |
-| --- | --- |
-| Again | score below 50, or a core component (weight > 1) missing |
-| Hard  | score 50 to 69, or any hint was used for this attempt |
-| Good  | score 70 to 89 |
-| Easy  | score 90 or more |
+becomes a review rating (:mod:`.ratings`: Again, Hard, Good or Easy).
 
 A card's state is replayed from the recorded attempts, so it is never out of step with
 the history, whatever ran concurrently. Fuzzing is off: the same history always gives the
@@ -25,25 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..grading.scoring import Grade
+from .ratings import rating_for
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
     from .history import AttemptRecord, History, Outcome
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 SPARKS = "▁▂▃▄▅▆▇█"
-
-
-def rating_for(grade: Grade, *, hint_level: int = 0) -> int:
-    """The review rating of a grade (see the module docstring)."""
-    core_missed = any(grade.reference.node(n).weight > 1 for n in grade.missing)
-    if grade.score < 50 or core_missed:
-        return AGAIN
-    if grade.score < 70 or hint_level > 0:
-        return HARD
-    return GOOD if grade.score < 90 else EASY
 
 
 def outcomes_of(grade: Grade) -> list[Outcome]:
