@@ -497,3 +497,39 @@ def test_a_product_name_is_read_without_its_trailing_api() -> None:
     assert without.roles == with_api.roles
     two_words = vocabulary.term(("moderation", "api"))
     assert two_words is None or vocabulary.term(("moderation",)) != two_words, "2 words stay whole"
+
+
+def test_a_merged_name_whose_parts_all_name_one_component_is_that_component() -> None:
+    """`Cleaning + dedup` names data cleaning twice over; it is not a merge of two
+    components, so it outweighs a neighbour named by one alias of the same component."""
+    reference = parse(
+        "Corpus -> Data cleaning [aka: cleaning, dedup, tokenizer] -> Pretraining\n"
+        "Pretraining -> Fine-tuning\n"
+    )
+    attempt = parse("Corpus -> Cleaning + dedup -> Tokenizer -> Pretraining -> Fine-tuning\n")
+    pairs = align(reference, attempt).by_attempt()
+    assert pairs["cleaning-dedup"].reference == "data-cleaning"
+    assert pairs["cleaning-dedup"].similarity > 0.95
+    assert "tokenizer" not in pairs
+    # Parts that name two different components still make a merged box, held at the cap.
+    split = parse("Model training [aka: train]\nOffline evaluation [aka: eval]\n")
+    merged = align(split, parse("Train + eval\n")).by_attempt()["train-eval"]
+    assert merged.similarity <= 0.85
+
+
+def test_a_word_for_word_alias_is_not_moved_to_a_name_it_only_resembles() -> None:
+    """`human review` is the review queue's own alias; `Human reviewers` only shares its
+    stems, and neighbours that lean towards the reviewers do not move the box."""
+    reference = parse(
+        "Detection -> Review queue [kind: queue; aka: human review] -> Human reviewers\n"
+        "Human reviewers -> Labels -> Training\n"
+        "Human reviewers -> Enforcement\n"
+        "Human reviewers -> Appeals\n"
+    )
+    attempt = parse(
+        "Detection -> human review -> Labels -> Training\n"
+        "human review -> Enforcement\nhuman review -> Appeals\n"
+    )
+    pairs = align(reference, attempt).by_attempt()
+    assert pairs["human-review"].reference == "review-queue"
+    assert pairs["human-review"].how == "alias"

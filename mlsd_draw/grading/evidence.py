@@ -21,7 +21,7 @@ from ..language.model import Diagram, Node
 from .matrices import Matrix, build, entries, scale_columns, to_array, use_dense
 from .normalise import ABBREVIATIONS, STOP_WORDS, normal_words, raw_tokens, stem_word
 from .shorthand import ReferenceWords
-from .spellings import Form, description_text, forms
+from .spellings import Form, description_text, forms, keep_best, whole_merged_names
 from .terms import VAGUE, TermMatch, reference_roles, term_matches
 from .vocabulary import Vocabulary
 
@@ -82,6 +82,8 @@ class Evidence:
         }
         self.terms: dict[tuple[int, int], tuple[str, str]] = {}
         """For each pair with term evidence: the term and the role it was read as."""
+        self.written_aliases: set[tuple[int, int]] = set()
+        """Pairs where the box's name is one of the component's aliases word for word."""
 
     def add(self, kind: str, ref: int, att: int, value: float) -> None:
         """Record evidence of one kind for a pair, keeping the strongest."""
@@ -153,11 +155,6 @@ class Evidence:
         return value, kind
 
 
-def _stem_sets(words_list: Sequence[tuple[str, ...]]) -> list[frozenset[str]]:
-    """The set of stems of each spelling."""
-    return [frozenset(stem_word(w) for w in words) for words in words_list]
-
-
 def _idf(docs: Sequence[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequency of each term: rare words identify, common ones do not."""
     df: dict[str, int] = {}
@@ -216,8 +213,8 @@ def label_evidence(
         return evidence
     vocab = ReferenceWords(ref_forms, att_forms, vocabulary.words if vocabulary else ())
     att_corrected = [vocab.correct(f.words) for f in att_forms]
-    ref_stems = _stem_sets([f.words for f in ref_forms])
-    att_stems = _stem_sets(att_corrected)
+    ref_stems = [frozenset(map(stem_word, f.words)) for f in ref_forms]
+    att_stems = [frozenset(map(stem_word, words)) for words in att_corrected]
 
     # Term weights: a stem shared by many components ("model", "service") says little.
     ref_docs: list[set[str]] = [set() for _ in range(nr)]
@@ -238,18 +235,25 @@ def label_evidence(
     exact_index: dict[tuple[str, ...], list[int]] = {}
     for k, form in enumerate(ref_forms):
         exact_index.setdefault(form.words, []).append(k)
+    part_equals: dict[int, dict[int, tuple[float, str]]] = {}  # part form -> node -> best
     for g, form in enumerate(att_forms):
+        equal: list[tuple[Form, float, str]] = []
         for k in exact_index.get(form.words, ()):
             ref = ref_forms[k]
-            same_surface = ref.raw == form.raw
-            sim = (1.0 if same_surface else NORMALISED_EQUAL) * form.weight * ref.weight
-            sim = min(sim, form.cap)
-            evidence.add(_equal_kind(ref, form, same_surface), ref.node, form.node, sim)
+            same = ref.raw == form.raw
+            equal.append((ref, 1.0 if same else NORMALISED_EQUAL, _equal_kind(ref, form, same)))
+            if same and ref.is_alias and not form.is_part:
+                evidence.written_aliases.add((ref.node, form.node))
         if att_corrected[g] != form.words:
-            for k in exact_index.get(att_corrected[g], ()):
-                ref = ref_forms[k]
-                sim = min(SAME_STEMS * form.weight * ref.weight, form.cap)
-                evidence.add("fuzzy", ref.node, form.node, sim)
+            corrected = exact_index.get(att_corrected[g], ())
+            equal += [(ref_forms[k], SAME_STEMS, "fuzzy") for k in corrected]
+        for ref, base, kind in equal:
+            full = base * form.weight * ref.weight
+            evidence.add(kind, ref.node, form.node, min(full, form.cap))
+            if form.is_part:
+                keep_best(part_equals.setdefault(g, {}), ref.node, full, kind)
+    for kind, ref_node, att_node, value in whole_merged_names(att_forms, part_equals):
+        evidence.add(kind, ref_node, att_node, value)
 
     # Fuzzy: weighted Dice overlap of stems (order-free, typo-corrected, subset-aware).
     terms = sorted(idf)

@@ -25,6 +25,7 @@ names a node goes by), `evidence` (label evidence), `structure` (neighbour suppo
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,6 +212,8 @@ def solve(
     )
     weak = (label >= STRUCTURE_FLOOR) & (label < REJECT)
     exact_pairs = _sole_exact_pairs(label, kind)
+    alias_pairs = _sole_written_aliases(evidence.written_aliases, exact_pairs)
+    resembling = kind == KINDS.index("fuzzy")
     # Ties go to the heavier reference component, then to the one written first.
     prior = WEIGHT_TIE * np.log1p([max(0.0, node.weight) for node in reference.nodes])
     prior -= ORDER_TIE * np.arange(nr) / nr
@@ -229,9 +232,11 @@ def solve(
         # A box named exactly as one component, and the only one so named, is that
         # component: neighbours may not pull it elsewhere (they still tell apart two boxes
         # of the same name).
-        for i, j in exact_pairs:
-            others = np.arange(nr) != i
-            score[others, j] = np.minimum(score[others, j], score[i, j] - EXACT_MARGIN)
+        _keep_ahead(score, exact_pairs, None)
+        # A box whose name is one component's alias word for word is not moved by its
+        # neighbours to a component its name only resembles (`human review` is an alias
+        # of the review queue; `human reviewers` only shares its stems).
+        _keep_ahead(score, alias_pairs, resembling)
         return score, support
 
     def fit(assignment: npt.NDArray[np.int64], score: FloatArray) -> float:
@@ -281,3 +286,33 @@ def _sole_exact_pairs(label: FloatArray, kind: npt.NDArray[np.int8]) -> list[tup
         for i, j in zip(rows, cols, strict=True)
         if row_counts[i] == 1 and col_counts[j] == 1
     ]
+
+
+def _keep_ahead(
+    score: FloatArray, pairs: list[tuple[int, int]], rivals: npt.NDArray[np.bool_] | None
+) -> None:
+    """For each (reference, attempt) pair, hold the box's other readings (those `rivals`
+    marks, or all) at least EXACT_MARGIN below it, in place. Each box is in one pair."""
+    if not pairs:
+        return
+    rows = np.array([i for i, _ in pairs], dtype=np.int64)
+    cols = np.array([j for _, j in pairs], dtype=np.int64)
+    capped = np.ones((score.shape[0], len(cols)), dtype=bool) if rivals is None else rivals[:, cols]
+    capped[rows, np.arange(len(cols))] = False
+    block = score[:, cols]
+    limit = score[rows, cols] - EXACT_MARGIN
+    score[:, cols] = np.where(capped, np.minimum(block, limit[None, :]), block)
+
+
+def _sole_written_aliases(
+    written: set[tuple[int, int]], exact_pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Of the (reference, attempt) pairs where the box's name is the component's alias word
+    for word, those where neither has another such match and the box is not a sole exact
+    name of another component."""
+    exact_boxes = {j for _, j in exact_pairs}
+    rows = Counter(i for i, _ in written)
+    cols = Counter(j for _, j in written)
+    return sorted(
+        (i, j) for i, j in written if rows[i] == 1 and cols[j] == 1 and j not in exact_boxes
+    )

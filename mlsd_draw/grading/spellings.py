@@ -7,6 +7,7 @@ comparison of two diagrams: evidence only consumes the forms made here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ __all__ = [
     "Form",
     "description_text",
     "forms",
+    "keep_best",
+    "whole_merged_names",
 ]
 
 ALIAS = 0.95
@@ -128,3 +131,37 @@ def description_text(node: Node) -> str:
     parts = [node.description or ""]
     parts.extend(_PAREN.findall(node.label))
     return " ".join(parts)
+
+
+def keep_best(best: dict[int, tuple[float, str]], ref: int, value: float, kind: str) -> None:
+    """Keep the strongest (value, kind of evidence) per reference node."""
+    if value > best.get(ref, (0.0, ""))[0]:
+        best[ref] = (value, kind)
+
+
+def whole_merged_names(
+    att_forms: Sequence[Form], part_equals: dict[int, dict[int, tuple[float, str]]]
+) -> list[tuple[str, int, int, float]]:
+    """(kind, reference node, attempt node, value) for each merged name whose parts are all
+    names of the same component, from what each part form equals before the merge cap.
+
+    A name joined from parts that are each a name of one component (`Cleaning + dedup` where
+    the component is called both) names that component twice over rather than merging two
+    components: the merge cap does not apply, and each part is independent evidence for it,
+    so they combine (1 - the product of what each part leaves unsaid). The kind reported is
+    that of the weakest part.
+    """
+    parts_of: dict[int, list[int]] = {}
+    for g, form in enumerate(att_forms):
+        if form.is_part:
+            parts_of.setdefault(form.node, []).append(g)
+    found: list[tuple[str, int, int, float]] = []
+    for att, parts in parts_of.items():
+        if len(parts) < 2:
+            continue
+        common = set.intersection(*(set(part_equals.get(g, {})) for g in parts))
+        for ref in sorted(common):
+            kind = min((part_equals[g][ref] for g in parts), key=lambda best: best[0])[1]
+            value = 1.0 - math.prod(1.0 - part_equals[g][ref][0] for g in parts)
+            found.append((kind, ref, att, value))
+    return found
