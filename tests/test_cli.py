@@ -213,13 +213,16 @@ def _run_script(prelude: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_quick_exit_keeps_output_status_and_exit_handlers() -> None:
     """`run` skips the interpreter's teardown, never what a normal exit would do."""
-    handler = "import atexit\natexit.register(lambda: print('handler ran', flush=True))"
+    handler = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('handler ran', gc.isenabled(), flush=True))"
+    )
     done = _run_script(handler, "check", "no-such-file.mlsd")
-    assert done.returncode == 2 and "handler ran" in done.stdout
+    assert done.returncode == 2 and "handler ran True" in done.stdout  # cycles still collected
     assert "no-such-file.mlsd" in done.stderr
     done = _run_script(handler, "--version")
     assert done.returncode == 0
-    assert done.stdout.splitlines() == [f"mlsd-draw, version {VERSION}", "handler ran"]
+    assert done.stdout.splitlines() == [f"mlsd-draw, version {VERSION}", "handler ran True"]
     # Another thread still working: the exit waits for it, as a normal exit does.
     thread = (
         "import threading, time\n"
